@@ -1,0 +1,61 @@
+"""Screening throughput on the embedded default.
+
+Replicates the demo declarations (with fresh ids) into one large CSV, then times reading and
+screening it against the bundled reference data. Prints the figures; asserts nothing.
+
+    .venv/bin/python benchmarks/screening.py [--copies 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+import time
+from pathlib import Path
+
+from diversion.declarations import read_declarations
+from diversion.reference import package_file
+from diversion.screening import Screener, ScreeningContext
+
+
+def replicate(source: Path, target: Path, copies: int) -> int:
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for copy in range(copies):
+            for row in rows:
+                writer.writerow({**row, "declaration_id": f"{row['declaration_id']}-{copy}"})
+    return copies * len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=100)
+    args = parser.parse_args()
+    demo = package_file("diversion", "data/demo/declarations.csv")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.csv"
+        rows = replicate(demo, path, args.copies)
+        started = time.perf_counter()
+        context = ScreeningContext.bundled()
+        loaded = time.perf_counter()
+        result = read_declarations(path)
+        read = time.perf_counter()
+        decisions = list(Screener(context).screen_all(result.declarations))
+        done = time.perf_counter()
+    count = len(decisions)
+    print(f"rows: {rows}  declarations: {count}  input errors: {len(result.errors)}")
+    print(f"load reference data: {loaded - started:8.3f} s")
+    print(f"read + validate:     {read - loaded:8.3f} s  ({rows / (read - loaded):10.0f} rows/s)")
+    print(
+        f"screen:              {done - read:8.3f} s  ({count / (done - read):10.0f} declarations/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

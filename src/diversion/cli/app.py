@@ -1,0 +1,176 @@
+"""`diversion`: screen export declarations from the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from diversion import __version__
+from diversion.home import ENV_VAR, Home
+from diversion.reference import package_file
+from diversion.rules import load_catalogue
+from diversion.screening.context import ScreeningContext
+from diversion.screening.run import CORRIDORS, RunResult, default_out, screen_file
+
+app = typer.Typer(
+    help="Diversion: screen export declarations for diversion of dual-use goods to Russia.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+out_console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        envvar=ENV_VAR,
+        help="Directory for all of Diversion's state [default: the per-user data directory].",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Format of the results.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Results file [default: a new run folder in the home]."),
+]
+
+
+def _progress(items: Iterable[T], total: int) -> Iterator[T]:
+    yield from track(
+        items,
+        total=total,
+        description="Screening",
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal or total < 100,
+    )
+
+
+def _context() -> ScreeningContext:
+    """The reference data, or a clear message and exit 1 if a file of it is broken."""
+    try:
+        return ScreeningContext.bundled()
+    except (OSError, ValueError) as exc:
+        err_console.print(f"[red]error[/red] cannot load reference data: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _report(result: RunResult, title: str) -> None:
+    for error in result.read.errors:
+        err_console.print(f"[red]error[/red] {error}", markup=True, highlight=False)
+    counts = result.corridors
+    summary = Table(title=title, show_edge=False)
+    summary.add_column("corridor")
+    summary.add_column("declarations", justify="right")
+    for corridor, style in zip(CORRIDORS, ("bold red", "yellow", "green"), strict=True):
+        summary.add_row(f"[{style}]{corridor}[/{style}]", str(counts.get(corridor, 0)))
+    if result.read.errors:
+        summary.add_row("[magenta]not screened[/magenta]", str(len(result.read.rejected)))
+    out_console.print(summary)
+    red = [d for d in result.decisions if d.corridor == "red"]
+    if red:
+        table = Table(title="Stopped (red corridor)", show_lines=False)
+        table.add_column("declaration")
+        table.add_column("top reason")
+        table.add_column("message", overflow="fold")
+        for decision in red:
+            top = decision.top_reason
+            assert top is not None  # a red decision always has a reason
+            table.add_row(decision.declaration_id, top.code, top.message)
+        out_console.print(table)
+    out_console.print(f"Results: {result.out}")
+    if result.read.errors:
+        out_console.print(
+            f"[red]{len(result.read.errors)} input error(s)[/red], listed in {result.errors_out}"
+        )
+
+
+@app.command()
+def screen(
+    source: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Declarations as .csv or .jsonl.")
+    ],
+    out: OutOption = None,
+    fmt: FormatOption = OutputFormat.jsonl,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option("--input-format", help="Input format, when the extension does not say."),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Screen a file of declarations and write one decision per declaration.
+
+    Invalid rows are reported (file, line, field, reason) on stderr and in an errors file next
+    to the results; valid declarations are still screened. Exits 2 if any input was invalid.
+    """
+    where = Home.resolve(home)
+    target = out or default_out(where, source, fmt.value)
+    result = screen_file(
+        source,
+        target,
+        fmt.value,
+        _context(),
+        input_format.value if input_format else None,
+        progress=_progress,
+    )
+    _report(result, f"Screened {source.name}")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def demo(
+    out: OutOption = None, fmt: FormatOption = OutputFormat.jsonl, home: HomeOption = None
+) -> None:
+    """Screen the bundled demo declarations against the bundled demo list."""
+    where = Home.resolve(home)
+    source = package_file("diversion", "data/demo/declarations.csv")
+    target = out or where.path("demo", f"decisions.{fmt.value}")
+    result = screen_file(source, target, fmt.value, _context(), progress=_progress)
+    _report(result, "Diversion demo: bundled declarations against the fictional demo list")
+    raise typer.Exit(result.exit_code)
+
+
+@rules_app.command("ls")
+def rules_ls() -> None:
+    """List every rule: id, severity, title and source."""
+    catalogue = load_catalogue()
+    table = Table(title=f"Rule catalogue {catalogue.reference.version}")
+    for column in ("id", "severity", "title", "source"):
+        table.add_column(column, overflow="fold")
+    for rule in catalogue.rules.values():
+        table.add_row(rule.id, rule.severity, rule.title, rule.source)
+    out_console.print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out_console.print(f"diversion {__version__}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,204 @@
+"""The CSV form: one row per goods item, declaration-level fields repeated on each row.
+
+Rows that share a `declaration_id` are one declaration. A declaration with any invalid row is
+not screened; every problem is reported with its line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from diversion.declarations.errors import FILE, InputError, pydantic_errors
+from diversion.declarations.model import Declaration
+
+# (column, path in the nested record, required)
+DECLARATION_COLUMNS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("declaration_id", ("declaration_id",), True),
+    ("declared_at", ("declared_at",), True),
+    ("procedure", ("procedure",), True),
+    ("exporter_name", ("exporter", "name"), True),
+    ("exporter_country", ("exporter", "country"), True),
+    ("exporter_id", ("exporter", "id"), False),
+    ("exporter_address", ("exporter", "address"), False),
+    ("consignee_name", ("consignee", "name"), True),
+    ("consignee_country", ("consignee", "country"), True),
+    ("consignee_id", ("consignee", "id"), False),
+    ("consignee_address", ("consignee", "address"), False),
+    ("end_user_name", ("end_user", "name"), False),
+    ("end_user_country", ("end_user", "country"), False),
+    ("forwarder_name", ("forwarder", "name"), False),
+    ("forwarder_country", ("forwarder", "country"), False),
+    ("payer_name", ("payer", "name"), False),
+    ("payer_country", ("payer", "country"), False),
+    ("country_of_dispatch", ("country_of_dispatch",), True),
+    ("country_of_destination", ("country_of_destination",), True),
+)
+ITEM_COLUMNS: tuple[tuple[str, bool], ...] = (
+    ("item_no", True),
+    ("hs_code", True),
+    ("description", True),
+    ("country_of_origin", True),
+    ("manufacturer", False),
+    ("quantity", True),
+    ("unit", False),
+    ("net_weight_kg", False),
+    ("value", True),
+    ("currency", True),
+    ("licence_no", False),
+)
+COLUMNS = tuple(c for c, _, _ in DECLARATION_COLUMNS) + tuple(c for c, _ in ITEM_COLUMNS)
+REQUIRED = {c for c, _, r in DECLARATION_COLUMNS if r} | {c for c, r in ITEM_COLUMNS if r}
+_COLUMN_OF_PATH = {path: column for column, path, _ in DECLARATION_COLUMNS}
+_OPTIONAL_PARTIES = ("end_user", "forwarder", "payer")
+
+
+@dataclass
+class _Group:
+    """The rows of one declaration as read."""
+
+    first_line: int
+    header: dict[str, str | None]
+    items: list[tuple[int, dict[str, str | None]]] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
+
+
+def _check_header(name: str, header: list[str]) -> list[InputError]:
+    errors = []
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            errors.append(InputError(name, 1, column, "column appears twice"))
+        seen.add(column)
+        if column not in COLUMNS:
+            hint = difflib.get_close_matches(column, COLUMNS, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            errors.append(InputError(name, 1, column, f"unknown column{extra}"))
+    for column in COLUMNS:
+        if column in REQUIRED and column not in seen:
+            errors.append(InputError(name, 1, column, "required column is missing"))
+    return errors
+
+
+def _nest(group: _Group) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for column, path, _ in DECLARATION_COLUMNS:
+        value = group.header.get(column)
+        if value is None:
+            continue
+        target = record
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+    record["items"] = [
+        {c: row[c] for c, _ in ITEM_COLUMNS if row.get(c) is not None} for _, row in group.items
+    ]
+    return record
+
+
+def _locate(group: _Group, loc: tuple[int | str, ...]) -> tuple[int, str]:
+    """The line and column of a location in the nested record."""
+    if loc and loc[0] == "items" and len(loc) >= 2 and isinstance(loc[1], int):
+        line = group.items[loc[1]][0]
+        return line, str(loc[2]) if len(loc) > 2 else "item_no"
+    if loc and loc[0] == "items":
+        return group.first_line, "item_no"
+    parts = tuple(str(p) for p in loc)
+    if parts in _COLUMN_OF_PATH:
+        return group.first_line, _COLUMN_OF_PATH[parts]
+    if parts and parts[0] in _OPTIONAL_PARTIES:
+        return group.first_line, f"{parts[0]}_{parts[-1]}"
+    return group.first_line, ".".join(parts) or FILE
+
+
+def read_csv(path: Path, text: str) -> tuple[list[Declaration], list[InputError], list[str]]:
+    """Declarations, errors, and the ids of declarations rejected because of errors."""
+    name = str(path)
+    records = _records(text)
+    errors: list[InputError] = []
+    try:
+        _, header = next(records)
+    except StopIteration:
+        return [], [InputError(name, 1, FILE, "file has no header row")], []
+    except csv.Error as exc:
+        return [], [InputError(name, 1, FILE, f"malformed CSV header: {exc}")], []
+    header = [column.strip() for column in header]
+    header_errors = _check_header(name, header)
+    if header_errors:
+        return [], header_errors, []
+
+    groups: dict[str, _Group] = {}
+    line = 1
+    try:
+        for line, record in records:
+            if not record or all(not cell.strip() for cell in record):
+                continue  # a blank line is layout, not a row
+            if len(record) != len(header):
+                errors.append(
+                    InputError(
+                        name,
+                        line,
+                        FILE,
+                        f"row has {len(record)} fields; the header has {len(header)}",
+                    )
+                )
+                continue
+            row = {c: (v.strip() or None) for c, v in zip(header, record, strict=True)}
+            declaration_id = row.get("declaration_id")
+            if declaration_id is None:
+                errors.append(InputError(name, line, "declaration_id", "required field is missing"))
+                continue
+            group = groups.get(declaration_id)
+            head = {c: row.get(c) for c, _, _ in DECLARATION_COLUMNS}
+            if group is None:
+                group = groups[declaration_id] = _Group(first_line=line, header=head)
+            else:
+                for column, value in head.items():
+                    if value != group.header[column]:
+                        group.errors.append(
+                            InputError(
+                                name,
+                                line,
+                                column,
+                                f"{value!r} differs from {group.header[column]!r} on line "
+                                f"{group.first_line} of the same declaration",
+                                declaration_id,
+                            )
+                        )
+            group.items.append((line, row))
+    except csv.Error as exc:
+        errors.append(InputError(name, line + 1, FILE, f"malformed CSV: {exc}"))
+
+    declarations: list[Declaration] = []
+    rejected: list[str] = []
+    for declaration_id, group in groups.items():
+        try:
+            declaration = Declaration.model_validate(_nest(group))
+        except ValidationError as exc:
+            for loc, reason in pydantic_errors(exc):
+                line, column = _locate(group, loc)
+                group.errors.append(InputError(name, line, column, reason, declaration_id))
+        if group.errors:
+            errors.extend(sorted(group.errors, key=lambda e: (e.line, e.field)))
+            rejected.append(declaration_id)
+        else:
+            declarations.append(declaration)
+    if not declarations and not errors:
+        errors.append(InputError(name, 2, FILE, "file has a header but no declarations"))
+    return declarations, errors, rejected

@@ -1,0 +1,46 @@
+"""Everything a screening run uses, loaded once: control list, country groups, lists, rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from diversion.countries import CountryGroups, load_country_groups
+from diversion.goods import ControlList, load_chpl
+from diversion.lists import SanctionsList, demo_list
+from diversion.matching import Matcher
+from diversion.matching.names import legal_forms_reference
+from diversion.reference import ReferenceData
+from diversion.rules import Catalogue, load_catalogue
+
+
+@dataclass
+class ScreeningContext:
+    control_list: ControlList
+    country_groups: CountryGroups
+    sanctions_lists: list[SanctionsList]
+    catalogue: Catalogue
+    matchers: list[Matcher] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.matchers:
+            self.matchers = [Matcher(sanctions_list) for sanctions_list in self.sanctions_lists]
+
+    @classmethod
+    def bundled(cls) -> ScreeningContext:
+        """The embedded default: the CHPL, our country groups and the demo sanctions list."""
+        return cls(
+            control_list=load_chpl(),
+            country_groups=load_country_groups(),
+            sanctions_lists=[demo_list()],
+            catalogue=load_catalogue(),
+        )
+
+    @property
+    def reference_data(self) -> list[ReferenceData]:
+        return [
+            self.catalogue.reference,
+            self.control_list.reference,
+            self.country_groups.reference,
+            legal_forms_reference(),
+            *(sanctions_list.reference for sanctions_list in self.sanctions_lists),
+        ]

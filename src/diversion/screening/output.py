@@ -1,0 +1,87 @@
+"""Writing decisions and input errors as JSON Lines or CSV, atomically.
+
+A file is written to a temporary name beside its target and renamed into place, so a crash
+never leaves a half-written results file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from diversion.declarations import InputError
+from diversion.screening.decision import Decision
+
+OUTPUT_FORMATS = ("jsonl", "csv")
+DECISION_COLUMNS = (
+    "declaration_id",
+    "verdict",
+    "corridor",
+    "code",
+    "severity",
+    "item_no",
+    "message",
+    "evidence",
+)
+ERROR_COLUMNS = ("file", "line", "field", "reason", "declaration_id")
+
+
+class _Atomic:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> IO[str]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.handle.close()
+        if kind is None:
+            os.replace(self.tmp, self.path)
+        else:
+            os.unlink(self.tmp)
+
+
+def errors_path(out: Path) -> Path:
+    """The errors file that sits next to an output file: `x.jsonl` -> `x.errors.jsonl`."""
+    return out.with_name(f"{out.stem}.errors{out.suffix}")
+
+
+def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None:
+    with _Atomic(path) as handle:
+        if fmt == "jsonl":
+            for decision in decisions:
+                handle.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
+            return
+        writer = csv.writer(handle)
+        writer.writerow(DECISION_COLUMNS)
+        for decision in decisions:
+            head = [decision.declaration_id, decision.verdict, decision.corridor]
+            if not decision.reasons:
+                writer.writerow([*head, "", "", "", "", ""])
+            for reason in decision.reasons:
+                evidence = json.dumps(reason.evidence, ensure_ascii=False)
+                item = "" if reason.item_no is None else reason.item_no
+                writer.writerow(
+                    [*head, reason.code, reason.severity, item, reason.message, evidence]
+                )
+
+
+def write_errors(path: Path, errors: Iterable[InputError], fmt: str) -> None:
+    with _Atomic(path) as handle:
+        if fmt == "jsonl":
+            for error in errors:
+                handle.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
+            return
+        writer = csv.writer(handle)
+        writer.writerow(ERROR_COLUMNS)
+        for error in errors:
+            row = [getattr(error, column) for column in ERROR_COLUMNS]
+            writer.writerow(["" if value is None else value for value in row])
