@@ -51,3 +51,9 @@ def test_identifier_match_dominates_a_different_name(matcher: Matcher) -> None:
 @pytest.mark.parametrize("name", ["Elem Trading", "Alfa Group LLP", "Group", "Восток Логистик"])
 def test_unrelated_names_do_not_match(matcher: Matcher, name: str) -> None:
     assert matcher.match(name) == []
+
+
+def test_name_and_identifier_together_are_both_explained(matcher: Matcher) -> None:
+    (match,) = matcher.match("АО Восток Прибор", "7701234567")
+    assert (match.method, match.score) == ("identifier+name", 1.0)
+    assert "innCode" in match.explanation and "compared as 'vostok pribor'" in match.explanation

@@ -83,7 +83,8 @@ def _report(result: RunResult, title: str) -> None:
     for error in result.read.errors:
         err_console.print(f"[red]error[/red] {error}", markup=True, highlight=False)
     counts = result.corridors
-    summary = Table(title=title, show_edge=False)
+    out_console.print(f"[bold]{title}[/bold]")
+    summary = Table(show_edge=False)
     summary.add_column("corridor")
     summary.add_column("declarations", justify="right")
     for corridor, style in zip(CORRIDORS, ("bold red", "yellow", "green"), strict=True):

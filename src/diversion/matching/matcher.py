@@ -23,7 +23,7 @@ class Match:
     entity_id: str
     caption: str
     schema: str
-    method: str  # "name" or "identifier"
+    method: str  # "name", "identifier" or "identifier+name"
     query: str
     matched: str
     score: float
@@ -61,46 +61,53 @@ class Matcher:
         return str(entity.caption), str(entity.schema.name)
 
     def match(self, name: str, identifier: str | None = None, cutoff: float = 0.8) -> list[Match]:
-        """The best match per listed entity at or above `cutoff`, strongest first."""
-        best: dict[str, Match] = {}
+        """The best match per listed entity at or above `cutoff`, strongest first.
+
+        An identifier match scores 1.0; when the name matches too, both are explained.
+        """
+        by_name = self._match_name(name, cutoff)
+        best: dict[str, Match] = dict(by_name)
         if identifier:
             for entity_id, prop, value in self._ids.get(identifier_key(identifier), []):
                 caption, schema = self._describe(entity_id)
+                method = "identifier"
+                explanation = f"identifier {identifier!r} equals the listed {prop} {value!r}"
+                if entity_id in by_name:
+                    method = "identifier+name"
+                    explanation += "; " + by_name[entity_id].explanation
                 best[entity_id] = Match(
-                    entity_id,
-                    caption,
-                    schema,
-                    "identifier",
-                    identifier,
-                    value,
-                    1.0,
-                    f"identifier {identifier!r} equals the listed {prop} {value!r}",
-                )
-        query_key = name_key(name)
-        if query_key:
-            hits = process.extract(
-                query_key,
-                self._keys,
-                scorer=fuzz.token_sort_ratio,
-                score_cutoff=max(cutoff * 100 - 15, 0),
-                limit=None,
-            )
-            for _, _, index in hits:
-                key = self._keys[index]
-                score = _name_score(query_key, key)
-                entity_id, listed = self._names[index]
-                if score < cutoff or (entity_id in best and best[entity_id].score >= score):
-                    continue
-                caption, schema = self._describe(entity_id)
-                best[entity_id] = Match(
-                    entity_id,
-                    caption,
-                    schema,
-                    "name",
-                    name,
-                    listed,
-                    score,
-                    f"name {name!r} compared as {query_key!r} with listed {listed!r} as {key!r}: "
-                    f"similarity {score:.2f} (case, script, quotes and legal forms ignored)",
+                    entity_id, caption, schema, method, identifier, value, 1.0, explanation
                 )
         return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
+
+    def _match_name(self, name: str, cutoff: float) -> dict[str, Match]:
+        best: dict[str, Match] = {}
+        query_key = name_key(name)
+        if not query_key:
+            return best
+        hits = process.extract(
+            query_key,
+            self._keys,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=max(cutoff * 100 - 15, 0),
+            limit=None,
+        )
+        for _, _, index in hits:
+            key = self._keys[index]
+            score = _name_score(query_key, key)
+            entity_id, listed = self._names[index]
+            if score < cutoff or (entity_id in best and best[entity_id].score >= score):
+                continue
+            caption, schema = self._describe(entity_id)
+            best[entity_id] = Match(
+                entity_id,
+                caption,
+                schema,
+                "name",
+                name,
+                listed,
+                score,
+                f"name {name!r} compared as {query_key!r} with listed {listed!r} as {key!r}: "
+                f"similarity {score:.2f} (case, script, quotes and legal forms ignored)",
+            )
+        return best

@@ -14,6 +14,10 @@ from diversion.screening.decision import Reason
 Check = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
 
 
+def _role(role: str) -> str:
+    return role.replace("_", " ")
+
+
 def goods_controlled(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
     severity = rule.params.get("severity_by_procedure", {}).get(decl.procedure, rule.severity)
     reference = ctx.control_list.reference
@@ -72,7 +76,7 @@ def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
     hits = [{"role": role, "country": code} for role, code in places if code in banned]
     if not hits:
         return
-    where = ", ".join(f"{hit['role']} in {country_name(hit['country'])}" for hit in hits)
+    where = ", ".join(f"{_role(hit['role'])} in {country_name(hit['country'])}" for hit in hits)
     for item in decl.items:
         if item.country_of_origin not in origins:
             continue
@@ -114,13 +118,18 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                         for program in (sanction.get("program") or ["?"])
                     }
                 )
+                how = (
+                    f"by identifier {match.matched!r}"
+                    if match.method.startswith("identifier")
+                    else (f"as {match.matched!r}" if match.matched != match.caption else "by name")
+                )
                 yield Reason(
                     code=rule.id,
                     severity=rule.severity if strong else "medium",
                     message=(
-                        f"{role.replace('_', ' ').capitalize()} {party.name!r} "
+                        f"{_role(role).capitalize()} {party.name!r} "
                         f"{'matches' if strong else 'may match'} listed {match.schema.lower()} "
-                        f"{match.caption!r} (score {match.score:.2f})"
+                        f"{match.caption!r} {how} (score {match.score:.2f})"
                     ),
                     evidence={
                         "role": role,
