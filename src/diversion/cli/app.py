@@ -48,14 +48,14 @@ HomeOption = Annotated[
     typer.Option(
         "--home",
         envvar=ENV_VAR,
-        help="Directory for all of Diversion's state [default: the per-user data directory].",
+        help="Directory for all of Diversion's state (default: the per-user data directory).",
         show_default=False,
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Format of the results.")]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="Results file [default: a new run folder in the home]."),
+    typer.Option("--out", help="Results file (default: a new run folder in the home)."),
 ]
 
 
