@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from diversion.lists import load_ftm_list
+from diversion.lists.bundled import load_ftm_file as load_ftm_list
 from diversion.matching import Matcher, name_key
 from tests.lists_fixture import write_list
 

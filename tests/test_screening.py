@@ -8,7 +8,7 @@ import pytest
 from diversion.countries import load_country_groups
 from diversion.declarations import Declaration
 from diversion.goods import load_chpl
-from diversion.lists import load_ftm_list
+from diversion.lists.bundled import load_ftm_file as load_ftm_list
 from diversion.rules import load_catalogue
 from diversion.screening import Decision, Screener, ScreeningContext
 from tests.lists_fixture import write_list

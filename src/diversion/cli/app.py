@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
-from diversion.home import ENV_VAR, Home
+from diversion.cli import lists as lists_cli
+from diversion.cli.common import DbOption, HomeOption, err_console, out_console, store_for, warn
+from diversion.home import Home
 from diversion.reference import package_file
 from diversion.rules import load_catalogue
 from diversion.screening.context import ScreeningContext
@@ -27,9 +28,7 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
-out_console = Console()
-err_console = Console(stderr=True)
+app.add_typer(lists_cli.app, name="lists")
 T = TypeVar("T")
 
 
@@ -43,15 +42,6 @@ class InputFormat(StrEnum):
     jsonl = "jsonl"
 
 
-HomeOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--home",
-        envvar=ENV_VAR,
-        help="Directory for all of Diversion's state (default: the per-user data directory).",
-        show_default=False,
-    ),
-]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Format of the results.")]
 OutOption = Annotated[
     Path | None,
@@ -122,19 +112,26 @@ def screen(
         typer.Option("--input-format", help="Input format, when the extension does not say."),
     ] = None,
     home: HomeOption = None,
+    db: DbOption = None,
 ) -> None:
     """Screen a file of declarations and write one decision per declaration.
 
     Invalid rows are reported (file, line, field, reason) on stderr and in an errors file next
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
     """
-    where = Home.resolve(home)
+    where, store = store_for(home, db)
+    context, fallback = ScreeningContext.for_store(store)
+    if fallback:
+        warn(
+            f"no lists imported in {where.root}: screening against the bundled FICTIONAL demo "
+            "list. Import real lists with `diversion lists import`."
+        )
     target = out or default_out(where, source, fmt.value)
     result = screen_file(
         source,
         target,
         fmt.value,
-        _context(),
+        context,
         input_format.value if input_format else None,
         progress=_progress,
     )

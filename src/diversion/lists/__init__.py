@@ -1,5 +1,7 @@
-"""Sanctions and export-control lists as FollowTheMoney entities."""
+"""Sanctions and export-control lists as FollowTheMoney entities, in versioned snapshots."""
 
-from diversion.lists.ftm import ListFileError, SanctionsList, demo_list, load_ftm_list
+from diversion.lists.bundled import demo_list
+from diversion.lists.importers import ListFormatError
+from diversion.lists.model import SanctionsList
 
-__all__ = ["ListFileError", "SanctionsList", "demo_list", "load_ftm_list"]
+__all__ = ["ListFormatError", "SanctionsList", "demo_list"]

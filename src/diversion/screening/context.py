@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.goods import ControlList, load_chpl
 from diversion.lists import SanctionsList, demo_list
+from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher
 from diversion.matching.names import legal_forms_reference
 from diversion.reference import ReferenceData
 from diversion.rules import Catalogue, load_catalogue
+from diversion.store import Store
 
 
 @dataclass
@@ -33,6 +35,24 @@ class ScreeningContext:
             country_groups=load_country_groups(),
             sanctions_lists=[demo_list()],
             catalogue=load_catalogue(),
+        )
+
+    @classmethod
+    def for_store(cls, store: Store) -> tuple[ScreeningContext, bool]:
+        """The active snapshots of every list in the store; the demo list if there are none.
+
+        The flag says the demo list stood in, so that front ends can say so loudly.
+        """
+        lists = ListStore(store).active_lists()
+        fallback = not lists
+        return (
+            cls(
+                control_list=load_chpl(),
+                country_groups=load_country_groups(),
+                sanctions_lists=lists or [demo_list()],
+                catalogue=load_catalogue(),
+            ),
+            fallback,
         )
 
     @property

@@ -1,0 +1,268 @@
+"""`diversion lists`: import, inspect, diff, export and fetch sanctions lists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
+from diversion.lists.fetch import SOURCES, FetchError, fetch
+from diversion.lists.importers import FORMATS, ListFormatError
+from diversion.lists.snapshots import ImportOutcome, ListStore
+from diversion.lists.snapshots import Progress as ProgressFn
+
+app = typer.Typer(help="Sanctions and export-control lists.", no_args_is_help=True)
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    ftm = "ftm"
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[ProgressFn]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description="Writing snapshot")
+
+        yield update
+
+
+def _report_import(outcome: ImportOutcome) -> None:
+    snapshot = outcome.snapshot
+    if not outcome.created:
+        out_console.print(
+            f"Unchanged: {snapshot.id} (active) already holds these files; nothing imported."
+        )
+        return
+    counts = ", ".join(f"{n:,} {schema}" for schema, n in snapshot.counts.items())
+    out_console.print(f"Imported [bold]{snapshot.id}[/bold] ({snapshot.source}), now active.")
+    out_console.print(f"  {snapshot.entity_count:,} entities: {counts}")
+    if snapshot.published_at:
+        out_console.print(f"  published {snapshot.published_at}")
+    if snapshot.warnings:
+        out_console.print(
+            f"  [yellow]{len(snapshot.warnings)} reference(s) to entities the list does not hold"
+            f"[/yellow] (kept; see `diversion lists ls --json`), e.g. {snapshot.warnings[0]}"
+        )
+
+
+def _import(lists: ListStore, fmt: str, paths: list[Path], list_name: str | None) -> None:
+    name = list_name or FORMATS[fmt].default_list
+    before = lists.active(name)
+    try:
+        with _progress(f"Reading {', '.join(p.name for p in paths)}") as update:
+            outcome = lists.import_files(fmt, paths, list_name, progress=update)
+    except ListFormatError as exc:
+        kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
+        fail(f"{exc}\n  {name}: {kept}")
+    _report_import(outcome)
+
+
+@app.command("import")
+def import_(
+    fmt: Annotated[
+        str,
+        typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}.", show_default=False),
+    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="The list's file(s).")],
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="Name of the list (default: per format).")
+    ] = None,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import official list files as a new snapshot, which becomes active if it reads whole."""
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
+    _, store = store_for(home, db)
+    _import(ListStore(store), fmt, paths, list_name)
+
+
+@app.command("ls")
+def ls(
+    home: HomeOption = None,
+    db: DbOption = None,
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON, with every snapshot's warnings."
+    ),
+) -> None:
+    """The lists, their active snapshot, counts and dates."""
+    _, store = store_for(home, db)
+    rows = ListStore(store).lists()
+    if as_json:
+        out = [
+            {"list": name, "snapshots": total, "active": None if s is None else {
+                "id": s.id, "format": s.format, "source": s.source, "files": s.files,
+                "sha256": s.sha256, "imported_at": s.imported_at.isoformat(),
+                "published_at": s.published_at, "counts": s.counts,
+                "importer_version": s.importer_version, "warnings": s.warnings}}
+            for name, s, total in rows
+        ]  # fmt: skip
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out_console.print("No lists imported yet. Import one with `diversion lists import`.")
+        return
+    table = Table()
+    for column in (
+        "list",
+        "active snapshot",
+        "source",
+        "published",
+        "imported",
+        "entities",
+        "snapshots",
+    ):
+        table.add_column(column)
+    for name, s, total in rows:
+        if s is None:
+            table.add_row(name, "-", "", "", "", "", str(total))
+            continue
+        table.add_row(
+            name, s.id, s.source, s.published_at or "-",
+            s.imported_at.strftime("%Y-%m-%d %H:%M"), f"{s.entity_count:,}", str(total),
+        )  # fmt: skip
+    out_console.print(table)
+
+
+@app.command()
+def show(
+    entity_id: Annotated[str, typer.Argument(metavar="ENTITY_ID")],
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """An entity of the active snapshots, with all its properties and sanctions."""
+    _, store = store_for(home, db)
+    lists = ListStore(store)
+    found = lists.find(entity_id)
+    if not found:
+        fail(f"no active snapshot holds entity {entity_id!r}")
+    for snapshot, entity in found:
+        table = Table(title=f"{entity.caption} ({entity.schema.name}) in {snapshot.id}")
+        table.add_column("property")
+        table.add_column("values", overflow="fold")
+        for prop, values in sorted(entity.properties.items()):
+            table.add_row(prop, "\n".join(values))
+        out_console.print(table)
+        for other in lists.related(snapshot.id, entity_id):
+            rows = "; ".join(
+                f"{p}: {', '.join(v)}" for p, v in sorted(other.properties.items()) if p != "entity"
+            )
+            out_console.print(
+                f"[bold]{other.schema.name}[/bold] {other.id}: {rows}", highlight=False
+            )
+
+
+@app.command()
+def export(
+    list_name: Annotated[str, typer.Argument(metavar="LIST")],
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.ftm,
+    snapshot_id: Annotated[
+        str | None, typer.Option("--snapshot", help="A snapshot id (default: the active one).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="File (default: stdout).")] = None,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write a snapshot as FollowTheMoney JSON Lines, for any FtM tool to read."""
+    _, store = store_for(home, db)
+    lists = ListStore(store)
+    snapshot = lists.snapshot(snapshot_id) if snapshot_id else lists.active(list_name)
+    if snapshot is None or snapshot.list_name != list_name:
+        wanted = f"snapshot {snapshot_id}" if snapshot_id else "active snapshot"
+        fail(f"list {list_name!r} has no {wanted}")
+    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        for entity in lists.entities(snapshot.id):
+            handle.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    finally:
+        if out:
+            handle.close()
+
+
+@app.command()
+def diff(
+    list_name: Annotated[str, typer.Argument(metavar="LIST")],
+    old: Annotated[str | None, typer.Argument(help="Older snapshot id.")] = None,
+    new: Annotated[str | None, typer.Argument(help="Newer snapshot id.")] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format")] = TextOrJson.text,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Added, removed and changed entities between two snapshots (default: the last two)."""
+    _, store = store_for(home, db)
+    try:
+        result = ListStore(store).diff(list_name, old, new)
+    except LookupError as exc:
+        fail(str(exc.args[0]))
+    if fmt is TextOrJson.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out_console.print(
+        f"{result.old} → {result.new}: {len(result.added)} added, {len(result.removed)} removed, "
+        f"{len(result.changed)} changed"
+    )
+    for entity in result.added:
+        out_console.print(
+            f"[green]+ {entity.id}[/green] {entity.schema.name} {entity.caption}", highlight=False
+        )
+    for entity in result.removed:
+        out_console.print(
+            f"[red]- {entity.id}[/red] {entity.schema.name} {entity.caption}", highlight=False
+        )
+    for change in result.changed:
+        out_console.print(
+            f"[yellow]~ {change.entity_id}[/yellow] {change.schema} {change.caption}",
+            highlight=False,
+        )
+        for prop, values in change.added.items():
+            out_console.print(f"    + {prop}: {'; '.join(values)}", highlight=False)
+        for prop, values in change.removed.items():
+            out_console.print(f"    - {prop}: {'; '.join(values)}", highlight=False)
+
+
+@app.command("fetch")
+def fetch_(
+    source: Annotated[str, typer.Argument(help=f"One of: {', '.join(SOURCES)}.")],
+    mirror: Annotated[
+        str | None,
+        typer.Option("--from", help="Fetch the source's files from this base URL instead."),
+    ] = None,
+    list_name: Annotated[str | None, typer.Option("--list")] = None,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Download a list from its official address (optional; needs network) and import it."""
+    if source not in SOURCES:
+        fail(f"unknown source {source!r}; use one of: {', '.join(SOURCES)}", 2)
+    where, store = store_for(home, db)
+    try:
+        fmt, paths = fetch(source, where, mirror)
+    except FetchError as exc:
+        fail(f"{exc}; nothing imported")
+    _import(ListStore(store), fmt, paths, list_name or SOURCES[source].list_name)

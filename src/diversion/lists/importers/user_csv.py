@@ -1,0 +1,139 @@
+"""A user's own list as CSV: the simplest way to screen against a bank's or ministry's list.
+
+Columns: `id, schema, name, aliases, country, identifiers, address, program, reason, listed_at`.
+`aliases` and `identifiers` are separated by semicolons; an identifier may say its kind
+(`INN:7701234567`, `IMO:9123456`) or not (then it is a registration number, or an id number
+for a person). Every bad row is an error with its line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from followthemoney.proxy import EntityProxy
+
+from diversion.countries import CountryError, normalise_country
+from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, make, one_file
+
+COLUMNS = (
+    "id", "schema", "name", "aliases", "country", "identifiers",
+    "address", "program", "reason", "listed_at",
+)  # fmt: skip
+SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Address")
+IDENTIFIER_KINDS = {
+    "inn": "innCode",
+    "ogrn": "ogrnCode",
+    "bin": "registrationNumber",
+    "reg": "registrationNumber",
+    "registration": "registrationNumber",
+    "tax": "taxNumber",
+    "vat": "vatCode",
+    "imo": "imoNumber",
+    "passport": "passportNumber",
+    "id": "idNumber",
+    "lei": "leiCode",
+    "swift": "swiftBic",
+}
+AUTHORITY = "User list"
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _identifier(entity: EntityProxy, raw: str) -> tuple[str, str]:
+    kind, sep, value = raw.partition(":")
+    if sep and kind.strip().lower() in IDENTIFIER_KINDS:
+        prop = IDENTIFIER_KINDS[kind.strip().lower()]
+    else:
+        prop, value = ("idNumber" if entity.schema.name == "Person" else "registrationNumber"), raw
+    if prop not in entity.schema.properties:
+        raise ValueError(f"a {entity.schema.name} has no {prop} (from {raw!r})")
+    return prop, value.strip()
+
+
+def _row_entity(row: dict[str, str]) -> EntityProxy:
+    if row["schema"] not in SCHEMATA:
+        raise KeyError("schema", f"{row['schema']!r} is not one of {', '.join(SCHEMATA)}")
+    entity = make(row["schema"], row["id"])
+    name_prop = "full" if row["schema"] == "Address" else "name"
+    entity.add(name_prop, row["name"])
+    if row["aliases"]:
+        if "alias" not in entity.schema.properties:
+            raise KeyError("aliases", f"a {row['schema']} has no aliases")
+        entity.add("alias", _split(row["aliases"]))
+    for country in _split(row["country"]):
+        try:
+            entity.add("country", normalise_country(country).lower())
+        except CountryError as exc:
+            raise KeyError("country", str(exc)) from None
+    for raw in _split(row["identifiers"]):
+        try:
+            prop, value = _identifier(entity, raw)
+        except ValueError as exc:
+            raise KeyError("identifiers", str(exc)) from None
+        entity.add(prop, value)
+    if row["address"]:
+        entity.add("full" if row["schema"] == "Address" else "address", row["address"])
+    return entity
+
+
+def read_user_csv(paths: Sequence[Path]) -> Parsed:
+    path = one_file(paths, "a user CSV list")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ListFormatError(
+            path, "", f"not valid UTF-8: {exc.reason}; save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = tuple(reader.fieldnames or ())
+    if set(header) != set(COLUMNS):
+        missing = [c for c in COLUMNS if c not in header]
+        unknown = [c for c in header if c not in COLUMNS]
+        raise ListFormatError(
+            path,
+            "line 1",
+            f"header must be {', '.join(COLUMNS)} (missing: {missing}; unknown: {unknown})",
+        )
+    parsed = Parsed(source=f"User list {path.name}")
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        if None in row or any(value is None for value in row.values()):
+            raise ListFormatError(path, f"line {line}", f"row does not have {len(COLUMNS)} fields")
+        row = {k: v.strip() for k, v in row.items()}
+        for required in ("id", "schema", "name"):
+            if not row[required]:
+                raise ListFormatError(path, f"line {line}, column {required}", "required")
+        if row["id"] in seen:
+            raise ListFormatError(path, f"line {line}, column id", f"id {row['id']!r} given twice")
+        seen.add(row["id"])
+        try:
+            entity = _row_entity(row)
+        except KeyError as exc:
+            column, reason = exc.args
+            raise ListFormatError(path, f"line {line}, column {column}", reason) from None
+        if row["listed_at"]:
+            try:
+                date.fromisoformat(row["listed_at"])
+            except ValueError:
+                raise ListFormatError(
+                    path,
+                    f"line {line}, column listed_at",
+                    f"{row['listed_at']!r} is not an ISO date",
+                ) from None
+        parsed.add(entity)
+        add_sanction(
+            parsed, entity, AUTHORITY, _split(row["program"]),
+            reason=row["reason"] or None, listingDate=row["listed_at"] or None,
+        )  # fmt: skip
+    if not seen:
+        raise ListFormatError(path, "", "the list holds no entries")
+    return parsed
