@@ -21,7 +21,6 @@ from diversion.declarations import read_declarations
 from diversion.reference import package_file
 from diversion.screening import Screener, ScreeningContext
 
-
 NAME_COLUMNS = ("exporter_name", "consignee_name", "end_user_name", "forwarder_name", "payer_name")
 
 
