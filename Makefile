@@ -31,6 +31,7 @@ test: lint typecheck unit
 
 bench: venv
 	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/list_import.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -122,3 +122,19 @@ def test_diff_of_two_real_snapshots(lists: ListStore, tmp_path: Path) -> None:
     assert lists.diff("zala", "zala-0002", "zala-0001").added[0].id == dropped["id"]
     with pytest.raises(LookupError, match="first snapshot"):
         lists.diff("zala", None, "zala-0001")
+
+
+def test_the_t1_stream_imports_whole(lists: ListStore) -> None:
+    """The second real FtM file: seven entities, all properties kept."""
+    t1 = SHARED / "lists" / "ftm" / "t1.entities.ftm.json"
+    snapshot = lists.import_files("ftm", [t1], "t1").snapshot
+    assert snapshot.counts == {"Organization": 2, "Person": 4, "Address": 1}
+    entity = dict((e.id, e) for e in lists.entities(snapshot.id))["NK-2GdmHtZTeNXjNVrBGEXZNj"]
+    names = entity.get("name")
+    assert len(names) == 12
+    assert "Общество с ограниченной ответственностью “Интер Тобако”" in names
+    assert len(entity.get("registrationNumber")) == 1
+    # Its address points outside this partial export: kept, and reported as a warning.
+    (address,) = entity.get("addressEntity")
+    assert address.startswith("addr-")
+    assert any(address in warning for warning in snapshot.warnings)
