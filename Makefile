@@ -32,6 +32,7 @@ test: lint typecheck unit
 bench: venv
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/list_import.py
+	$(BIN)/python benchmarks/matching.py --quick
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

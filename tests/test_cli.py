@@ -164,7 +164,8 @@ def test_homes_are_separate_and_nothing_is_written_elsewhere(sandbox: dict[str, 
     assert default.returncode == 0, default.stderr
     written = files_under(sandbox["user"])
     assert {p.parts[:3] for p in written} == {(".local", "share", "diversion")}
-    assert sorted(p.parts[3] for p in written if p.parts[3] != "runs") == ["diversion.sqlite"]
+    # the store, and the name index of the list it screened against
+    assert {p.parts[3] for p in written if p.parts[3] != "runs"} == {"diversion.sqlite", "index"}
 
 
 def test_rules_ls_prints_the_catalogue(sandbox: dict[str, Path]) -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from diversion import __version__
 from diversion.cli import lists as lists_cli
+from diversion.cli import match as match_cli
 from diversion.cli.common import DbOption, HomeOption, err_console, out_console, store_for, warn
 from diversion.home import Home
 from diversion.reference import package_file
@@ -29,6 +30,7 @@ app = typer.Typer(
 rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(lists_cli.app, name="lists")
+app.add_typer(match_cli.app, name="match")
 T = TypeVar("T")
 
 
@@ -120,7 +122,7 @@ def screen(
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
     """
     where, store = store_for(home, db)
-    context, fallback = ScreeningContext.for_store(store)
+    context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
     if fallback:
         warn(
             f"no lists imported in {where.root}: screening against the bundled FICTIONAL demo "

@@ -1,6 +1,6 @@
 """Matching declaration parties against list entities."""
 
-from diversion.matching.matcher import Match, Matcher
-from diversion.matching.names import identifier_key, name_key
+from diversion.matching.features import identifier_key
+from diversion.matching.matcher import Match, Matcher, cached_matcher
 
-__all__ = ["Match", "Matcher", "identifier_key", "name_key"]
+__all__ = ["Match", "Matcher", "cached_matcher", "identifier_key"]

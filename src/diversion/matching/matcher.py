@@ -1,21 +1,26 @@
-"""Version-0 matcher: party names and identifiers against the parties of a list.
+"""Matching a party against listed entities: the index finds candidates, the scorer ranks them.
 
-Each match carries its score and a plain explanation of why it matched. The matching engine
-will replace this with blocking, aligned name parts and weighted features.
+Each match carries its score, the listed name (alias) that matched, and the explanation of
+every feature that spoke.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
-from rapidfuzz import fuzz, process
 
 from diversion.lists import SanctionsList
-from diversion.matching.names import identifier_key, name_key
+from diversion.matching.features import Feature
+from diversion.matching.index import INDEX_VERSION, Entry, NameIndex
+from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, compatible, score
+from diversion.matching.vocabulary import references as name_tables
 
-MIN_IDENTIFIER_LENGTH = 5
+CANDIDATES = 30
 
 
 @dataclass(frozen=True)
@@ -25,89 +30,192 @@ class Match:
     schema: str
     method: str  # "name", "identifier" or "identifier+name"
     query: str
-    matched: str
+    matched: str  # the listed name or identifier that matched
     score: float
     explanation: str
+    source: str = ""
+    features: tuple[tuple[Feature, float], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "entity_id": self.entity_id,
+            "caption": self.caption,
+            "schema": self.schema,
+            "source": self.source,
+            "score": self.score,
+            "method": self.method,
+            "query": self.query,
+            "matched": self.matched,
+            "explanation": self.explanation,
+            "features": [
+                {"feature": f.name, "score": f.score, "weight": w, "explanation": f.explanation}
+                for f, w in self.features
+            ],
+        }
 
 
-def _name_score(a: str, b: str) -> float:
-    """Word order and spacing do not matter; spelling differences cost in proportion."""
-    sorted_score = fuzz.token_sort_ratio(a, b)
-    compact_score = fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
-    return round(max(sorted_score, compact_score) / 100.0, 3)
+def entry_of(entity: EntityProxy, source: str, addresses: Mapping[str, str]) -> Entry:
+    """The facts of a listed entity the scorer uses."""
+    identifiers = tuple(
+        (prop.name, value)
+        for prop, value in entity.itervalues()
+        if prop.type == registry.identifier
+    )
+    places = list(entity.get("address", quiet=True))
+    places.extend(addresses[a] for a in entity.get("addressEntity", quiet=True) if a in addresses)
+    if entity.schema.name == "Address":
+        places.extend(entity.get("full", quiet=True))
+    return Entry(
+        entity_id=str(entity.id),
+        schema=entity.schema.name,
+        caption=str(entity.caption),
+        source=source,
+        countries=tuple(sorted(set(entity.get_type_values(registry.country)))),
+        birth_dates=tuple(sorted(entity.get("birthDate", quiet=True))),
+        addresses=tuple(dict.fromkeys(places)),
+        identifiers=identifiers,
+    )
+
+
+def list_entries(sanctions_list: SanctionsList) -> Iterator[tuple[Entry, list[str]]]:
+    addresses = {
+        str(e.id): str(e.first("full") or e.caption)
+        for e in sanctions_list.entities.values()
+        if e.schema.name == "Address"
+    }
+    source = sanctions_list.reference.version
+    for entity in sanctions_list.parties():
+        # weak aliases ("a.k.a. JOHN") are too weak to screen on; the strong names are kept
+        names = sorted(
+            {
+                value
+                for prop, value in entity.itervalues()
+                if prop.type == registry.name and prop.name != "weakAlias"
+            }
+        )
+        yield entry_of(entity, source, addresses), names
 
 
 class Matcher:
-    def __init__(self, sanctions_list: SanctionsList) -> None:
+    """Matches parties against one list (the index is built, or loaded from `cache`)."""
+
+    def __init__(
+        self,
+        sanctions_list: SanctionsList,
+        index: NameIndex | None = None,
+        cache: Path | None = None,
+    ) -> None:
         self.list = sanctions_list
-        self._keys: list[str] = []
-        self._names: list[tuple[str, str]] = []  # (entity id, name as listed)
-        self._ids: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for entity in sanctions_list.parties():
-            entity_id = str(entity.id)
-            for name in sorted(set(entity.get_type_values(registry.name))):
-                key = name_key(name)
-                if key:
-                    self._keys.append(key)
-                    self._names.append((entity_id, name))
-            for prop, value in entity.itervalues():
-                if prop.type == registry.identifier:
-                    key = identifier_key(value)
-                    if len(key) >= MIN_IDENTIFIER_LENGTH:
-                        self._ids[key].append((entity_id, prop.name, value))
+        if index is None and cache is not None and (cache / "index.json").exists():
+            try:
+                index = NameIndex.load(cache)
+            except (ValueError, OSError, KeyError):
+                index = None  # an old or damaged cache is rebuilt, never trusted
+        if index is None:
+            index = NameIndex.build(list_entries(sanctions_list))
+            if cache is not None:
+                index.save(cache)
+        self.index = index
 
-    def _describe(self, entity_id: str) -> tuple[str, str]:
-        entity = self.list.entities[entity_id]
-        return str(entity.caption), str(entity.schema.name)
-
-    def match(self, name: str, identifier: str | None = None, cutoff: float = 0.8) -> list[Match]:
-        """The best match per listed entity at or above `cutoff`, strongest first.
-
-        An identifier match scores 1.0; when the name matches too, both are explained.
-        """
-        by_name = self._match_name(name, cutoff)
-        best: dict[str, Match] = dict(by_name)
-        if identifier:
-            for entity_id, prop, value in self._ids.get(identifier_key(identifier), []):
-                caption, schema = self._describe(entity_id)
-                method = "identifier"
-                explanation = f"identifier {identifier!r} equals the listed {prop} {value!r}"
-                if entity_id in by_name:
-                    method = "identifier+name"
-                    explanation += "; " + by_name[entity_id].explanation
-                best[entity_id] = Match(
-                    entity_id, caption, schema, method, identifier, value, 1.0, explanation
-                )
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
-
-    def _match_name(self, name: str, cutoff: float) -> dict[str, Match]:
-        best: dict[str, Match] = {}
-        query_key = name_key(name)
-        if not query_key:
-            return best
-        hits = process.extract(
-            query_key,
-            self._keys,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=max(cutoff * 100 - 15, 0),
-            limit=None,
+    def match(
+        self,
+        name: str,
+        identifier: str | None = None,
+        cutoff: float = DEFAULT_THRESHOLD,
+        *,
+        schema: str = "LegalEntity",
+        countries: Iterable[str] = (),
+        birth_dates: Iterable[str] = (),
+        address: str | None = None,
+        weights: Mapping[str, float] | None = None,
+        limit: int = 10,
+    ) -> list[Match]:
+        """The best match per listed entity at or above `cutoff`, strongest first."""
+        query = Query(
+            name=name,
+            schema=schema,
+            countries=tuple(countries),
+            birth_dates=tuple(birth_dates),
+            identifiers=(identifier,) if identifier else (),
+            address=address,
         )
-        for _, _, index in hits:
-            key = self._keys[index]
-            score = _name_score(query_key, key)
-            entity_id, listed = self._names[index]
-            if score < cutoff or (entity_id in best and best[entity_id].score >= score):
-                continue
-            caption, schema = self._describe(entity_id)
-            best[entity_id] = Match(
-                entity_id,
-                caption,
-                schema,
-                "name",
-                name,
-                listed,
-                score,
-                f"name {name!r} compared as {query_key!r} with listed {listed!r} as {key!r}: "
-                f"similarity {score:.2f} (case, script, quotes and legal forms ignored)",
+        return search(self.index, query, cutoff, limit, weights)
+
+
+def search(
+    index: NameIndex,
+    query: Query,
+    cutoff: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+    weights: Mapping[str, float] | None = None,
+    candidates: int = CANDIDATES,
+) -> list[Match]:
+    names = query.names()
+    rows_by_entry: dict[int, list[int]] = {}
+    for row in index.candidates(names, candidates):
+        rows_by_entry.setdefault(int(index.name_entry[row]), []).append(row)
+    for identifier in query.identifiers:
+        for number, _, _ in index.by_identifier(identifier):
+            rows_by_entry.setdefault(number, index.names_of(number)[:1])
+    results: list[Match] = []
+    for number, rows in rows_by_entry.items():
+        entry = index.entries[number]
+        if not compatible(query.schema, entry.schema):
+            continue
+        listed = Listed(
+            entity_id=entry.entity_id,
+            schema=entry.schema,
+            names=[index.name(row) for row in rows],
+            countries=entry.countries,
+            birth_dates=entry.birth_dates,
+            identifiers={_key(v): (p, v) for p, v in entry.identifiers},
+            addresses=entry.addresses,
+        )
+        scored = score(query, names, listed, weights)
+        if scored.score < cutoff:
+            continue
+        found = scored.by_feature()
+        method = "name"
+        matched = scored.matched
+        if "identifier" in found:
+            name_feature = found.get("name_parts")
+            strong_name = name_feature is not None and name_feature.score >= cutoff
+            method = "identifier+name" if strong_name else "identifier"
+            if not strong_name:
+                matched = found["identifier"].explanation.rsplit(" ", 1)[-1].strip("'")
+        results.append(
+            Match(
+                entity_id=entry.entity_id,
+                caption=entry.caption,
+                schema=entry.schema,
+                method=method,
+                query=query.name,
+                matched=matched,
+                score=scored.score,
+                explanation=scored.explanation,
+                source=entry.source,
+                features=scored.features,
             )
-        return best
+        )
+    results.sort(key=lambda m: (-m.score, m.entity_id))
+    return results[:limit]
+
+
+def _key(value: str) -> str:
+    from diversion.matching.features import identifier_key
+
+    return identifier_key(value)
+
+
+def cached_matcher(sanctions_list: SanctionsList, root: Path | None) -> Matcher:
+    """A matcher whose index is saved under `root`, keyed by the snapshot and the name
+    tables, so that a new snapshot or a changed table gets a new index."""
+    if root is None:
+        return Matcher(sanctions_list)
+    digest = hashlib.sha256(
+        "\n".join(
+            [INDEX_VERSION, sanctions_list.reference.sha256]
+            + [table.sha256 for table in name_tables()]
+        ).encode()
+    ).hexdigest()[:16]
+    return Matcher(sanctions_list, cache=root / f"{sanctions_list.reference.version}-{digest}")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.goods import ControlList, load_chpl
 from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
-from diversion.matching import Matcher
-from diversion.matching.names import legal_forms_reference
+from diversion.matching import Matcher, cached_matcher
+from diversion.matching.vocabulary import references as name_tables
 from diversion.reference import ReferenceData
 from diversion.rules import Catalogue, load_catalogue
 from diversion.store import Store
@@ -38,19 +39,24 @@ class ScreeningContext:
         )
 
     @classmethod
-    def for_store(cls, store: Store) -> tuple[ScreeningContext, bool]:
+    def for_store(
+        cls, store: Store, index_cache: Path | None = None
+    ) -> tuple[ScreeningContext, bool]:
         """The active snapshots of every list in the store; the demo list if there are none.
 
-        The flag says the demo list stood in, so that front ends can say so loudly.
+        The flag says the demo list stood in, so that front ends can say so loudly. Name
+        indexes are kept under `index_cache` (one per snapshot) and reused when present.
         """
-        lists = ListStore(store).active_lists()
-        fallback = not lists
+        stored = ListStore(store).active_lists()
+        fallback = not stored
+        lists = stored or [demo_list()]
         return (
             cls(
                 control_list=load_chpl(),
                 country_groups=load_country_groups(),
-                sanctions_lists=lists or [demo_list()],
+                sanctions_lists=lists,
                 catalogue=load_catalogue(),
+                matchers=[cached_matcher(listed, index_cache) for listed in lists],
             ),
             fallback,
         )
@@ -61,6 +67,6 @@ class ScreeningContext:
             self.catalogue.reference,
             self.control_list.reference,
             self.country_groups.reference,
-            legal_forms_reference(),
+            *name_tables(),
             *(sanctions_list.reference for sanctions_list in self.sanctions_lists),
         ]

@@ -1,0 +1,208 @@
+"""`diversion match`: ask the matching engine directly, score pairs, and evaluate it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import track
+from rich.table import Table
+
+from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
+from diversion.countries.normalise import CountryError, normalise_country
+from diversion.declarations.errors import InputError
+from diversion.matching.pairs import (
+    SCHEMATA,
+    LogicV2,
+    PairsFileError,
+    evaluate,
+    read_pairs,
+    score_pair,
+)
+from diversion.matching.scoring import DEFAULT_THRESHOLD
+from diversion.screening.context import ScreeningContext
+
+app = typer.Typer(
+    help="The name matching engine: query, score pairs, evaluate.", no_args_is_help=True
+)
+
+ThresholdOption = Annotated[
+    float,
+    typer.Option("--threshold", min=0.0, max=1.0, help="Score at or above which a pair matches."),
+]
+
+
+def _report_errors(errors: list[InputError]) -> None:
+    for error in errors:
+        err_console.print(f"[red]invalid[/red] {error}", highlight=False)
+
+
+@app.command("query")
+def query(
+    name: Annotated[str, typer.Argument(help="The name to look for, in any script.")],
+    schema: Annotated[
+        str, typer.Option("--schema", help=f"One of {', '.join(SCHEMATA)}.")
+    ] = "LegalEntity",
+    country: Annotated[
+        list[str] | None, typer.Option("--country", help="Country of the party (repeatable).")
+    ] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--id", help="A registration, tax or document number.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 10,
+    threshold: ThresholdOption = 0.5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Ranked hits for NAME in the active lists (the demo list when none), with explanations."""
+    if schema not in SCHEMATA:
+        fail(f"--schema {schema!r} is not one of {', '.join(SCHEMATA)}", 2)
+    try:
+        countries = [normalise_country(c) for c in country or []]
+    except CountryError as exc:
+        fail(f"--country: {exc}", 2)
+    where, store = store_for(home, db)
+    context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
+    if fallback:
+        err_console.print("[yellow]warning[/yellow] no lists imported: searching the demo list")
+    hits = [
+        match
+        for matcher in context.matchers
+        for match in matcher.match(
+            name, identifier, threshold, schema=schema, countries=countries, limit=limit
+        )
+    ]
+    hits.sort(key=lambda m: (-m.score, m.entity_id))
+    hits = hits[:limit]
+    if as_json:
+        json.dump([m.to_dict() for m in hits], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not hits:
+        out_console.print(f"No listed entity scores {threshold:.2f} or more for {name!r}.")
+        return
+    table = Table(show_lines=True)
+    for column in ("score", "entity", "matched name", "why"):
+        table.add_column(column, overflow="fold")
+    for match in hits:
+        verdict = "match" if match.score >= DEFAULT_THRESHOLD else "weak"
+        why = "\n".join(f"{feature.name}: {feature.explanation}" for feature, _ in match.features)
+        table.add_row(
+            f"{match.score:.2f} {verdict}",
+            f"{match.caption}\n{match.schema} {match.entity_id}\n{match.source}",
+            match.matched,
+            why,
+        )
+    out_console.print(table)
+
+
+@app.command("pairs")
+def pairs(
+    path: Annotated[Path, typer.Argument(help="CSV with name1,name2,schema[,country1,country2].")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV.")],
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+) -> None:
+    """Score each pair of names; the output repeats the input and adds score and match."""
+    if not path.is_file():
+        fail(f"{path}: no such file", 2)
+    try:
+        found, errors = read_pairs(path)
+    except PairsFileError as exc:
+        fail(str(exc), 2)
+    _report_errors(errors)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        rows: dict[int, dict[str, str]] = {}
+        for row in reader:
+            rows[reader.line_num] = row
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [*columns, "score", "match"])
+        writer.writeheader()
+        for pair in track(found, description="Scoring", console=err_console, transient=True):
+            result = score_pair(pair)
+            writer.writerow(
+                {
+                    **rows[pair.line],
+                    "score": f"{result.score:.4f}",
+                    "match": str(result.score >= threshold).lower(),
+                }
+            )
+    tmp.replace(out)
+    out_console.print(f"Scored {len(found)} pairs into {out}.")
+    if errors:
+        raise typer.Exit(2)
+
+
+@app.command("eval")
+def eval_(
+    path: Annotated[
+        Path, typer.Argument(help="Labelled CSV: name1,name2,schema,is_match[,category].")
+    ],
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
+    without_logic_v2: Annotated[
+        bool, typer.Option("--without-logic-v2", help="Score with Diversion only.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Precision, recall and F1 for Diversion and logic-v2, side by side."""
+    if not path.is_file():
+        fail(f"{path}: no such file", 2)
+    try:
+        found, errors = read_pairs(path, labelled=True)
+    except PairsFileError as exc:
+        fail(str(exc), 2)
+    _report_errors(errors)
+    with err_console.status("Scoring pairs") if err_console.is_terminal else _null():
+        evaluation = evaluate(found, not without_logic_v2, threshold=threshold)
+    rows = [
+        {
+            "slice": kind,
+            "value": value,
+            "pairs": ours.pairs,
+            "diversion": {"precision": ours.precision, "recall": ours.recall, "f1": ours.f1},
+            "logic_v2": None
+            if without_logic_v2
+            else {"precision": theirs.precision, "recall": theirs.recall, "f1": theirs.f1},
+        }
+        for kind, value, ours, theirs in evaluation.slices()
+    ]
+    if as_json:
+        json.dump(
+            {"threshold": threshold, "logic_v2_threshold": LogicV2.THRESHOLD, "slices": rows},
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        table = Table(title=f"{path.name}: Diversion at {threshold:.2f}, logic-v2 at 0.70")
+        for column in ("slice", "pairs", "P", "R", "F1", "logic-v2 P", "R ", "F1 "):
+            table.add_column(column, justify="left" if column == "slice" else "right")
+        for row in rows:
+            ours_m = row["diversion"]
+            theirs_m = row["logic_v2"]
+            assert isinstance(ours_m, dict)
+            label = "all" if row["slice"] == "all" else f"{row['slice']}: {row['value']}"
+            cells = [f"{ours_m[k]:.3f}" for k in ("precision", "recall", "f1")]
+            if isinstance(theirs_m, dict):
+                cells += [f"{theirs_m[k]:.3f}" for k in ("precision", "recall", "f1")]
+            else:
+                cells += ["-", "-", "-"]
+            table.add_row(label, str(row["pairs"]), *cells)
+        out_console.print(table)
+    if errors:
+        raise typer.Exit(2)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None

@@ -1,0 +1,341 @@
+"""Names taken apart: which words carry the name, which are legal forms, generic words,
+patronymics or numbers, each with the keys the matcher compares.
+
+`analyse("ТОО «Элем Групп»", "Company")` gives the parts `elem` (name) and `grupp` (generic),
+and the legal-form class `llc`. The same analysis runs on list names when the index is built
+and on declaration names when they are screened, so both sides are folded alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+from rigour.territories import get_territories
+
+from diversion.matching.text import han_runs, homoglyph_readings, romanisation_key, to_ascii
+from diversion.matching.text import words as words_of
+from diversion.matching.vocabulary import vocabulary
+
+# Kinds of name part, and how much each counts when names are compared.
+NAME = "name"
+GENERIC = "generic"
+PLACE = "place"
+PATRONYMIC = "patronymic"
+NUMBER = "number"
+INITIAL = "initial"
+
+PERSON_SCHEMATA = frozenset({"Person"})
+# Arabic and Berber particles before a father's name: "Muhammad bin Salman".
+NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+# Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
+ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+# Digits written for letters in people's names ("Ig0r Sech1n") to dodge screening.
+DIGIT_LETTERS = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
+)
+_QUOTED = re.compile(r"[«\"“„”]([^«»\"“”„]+)[»\"”“]")
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
+_FORMERLY = re.compile(
+    r"^(?:formerly|f\.?k\.?a\.?|a\.?k\.?a\.?|also known as|ранее|бывш\.?)\s+", re.I
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One word of a name, as written (folded to ASCII) and as a romanisation key."""
+
+    text: str
+    kind: str
+    key: str
+
+    @property
+    def is_distinctive(self) -> bool:
+        return self.kind in (NAME, PATRONYMIC, INITIAL)
+
+
+@dataclass(frozen=True)
+class Name:
+    original: str
+    schema: str
+    parts: tuple[Part, ...]
+    forms: frozenset[str] = field(default_factory=frozenset)  # legal-form classes
+    form_words: tuple[str, ...] = ()  # the legal forms as written, for explanations
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(p.text for p in self.parts if p.kind == NUMBER)
+
+    @property
+    def words(self) -> tuple[Part, ...]:
+        return tuple(p for p in self.parts if p.kind != NUMBER)
+
+    @property
+    def folded(self) -> str:
+        return " ".join(p.text for p in self.parts)
+
+    @property
+    def is_person(self) -> bool:
+        return self.schema in PERSON_SCHEMATA
+
+    def dumps(self) -> str:
+        """A compact one-line form for the on-disk index."""
+        parts = " ".join(f"{_CODES[p.kind]}{p.text}/{p.key}" for p in self.parts)
+        forms = ",".join(sorted(self.forms))
+        return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}"
+
+
+_CODES = {NAME: "n", GENERIC: "g", PLACE: "p", PATRONYMIC: "f", NUMBER: "#", INITIAL: "i"}
+_KINDS = {code: kind for kind, code in _CODES.items()}
+
+
+def loads(original: str, line: str) -> Name:
+    schema, forms, parts, form_words = line.split("\t")
+    out = []
+    for chunk in parts.split(" ") if parts else []:
+        text, key = chunk[1:].split("/", 1)
+        out.append(Part(text, _KINDS[chunk[0]], key))
+    return Name(
+        original,
+        schema,
+        tuple(out),
+        frozenset(f for f in forms.split(",") if f),
+        tuple(w for w in form_words.split("|") if w),
+    )
+
+
+def split_aliases(name: str) -> list[str]:
+    """The name, and the names written inside it in quotes or brackets.
+
+    `ТОО «Элем Групп»` also gives `Элем Групп`; `Alfa Trading (formerly Beta Logistics)` gives
+    `Alfa Trading` and `Beta Logistics`. Short bracketed notes such as "(HK)" are not names.
+    """
+    name = unicodedata.normalize("NFKC", name).strip()
+    found = [name]
+    for quoted in _QUOTED.findall(name):
+        found.append(quoted.strip())
+    brackets = [b for b in _BRACKETED.findall(name) if not _is_place(b)]
+    if brackets:
+        outside = _BRACKETED.sub(" ", name)
+        found.append(" ".join(outside.split()))
+        for inside in brackets:
+            inside = _FORMERLY.sub("", inside.strip())
+            if sum(ch.isalpha() for ch in inside) >= 5:
+                found.append(inside)
+    seen: dict[str, None] = {}
+    for alias in found:
+        if alias and sum(ch.isalnum() for ch in alias) >= 2:
+            for reading in homoglyph_readings(alias):
+                seen.setdefault(reading, None)
+    return list(seen)
+
+
+def _is_place(text: str) -> bool:
+    """A bracketed place ("(Hong Kong)", "(U.K.)") qualifies the name; it is not an alias."""
+    folded = [to_ascii(w) for w in words_of(text)]
+    joined = "".join(folded)
+    vocab = vocabulary()
+    return bool(folded) and (
+        len(joined) <= 3
+        or joined in _country_words()
+        or all(country_word(w) or w in vocab.places for w in folded)
+        or " ".join(folded) in {"hong kong", "united kingdom", "united states", "new zealand"}
+    )
+
+
+def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
+    """The name and its aliases, analysed. An alias cut out of the name ("Элем Групп" from
+    "АО «Элем Групп»") keeps the name's legal form, so that forms still compare."""
+    out: list[Name] = []
+    whole: Name | None = None
+    for alias in split_aliases(name):
+        analysed = analyse(alias, schema)
+        if whole is None:
+            whole = analysed
+        elif not analysed.forms and whole.forms:
+            analysed = replace(analysed, forms=whole.forms, form_words=whole.form_words)
+        out.append(analysed)
+    return out
+
+
+def _han_tokens(run: str) -> list[tuple[str, str]]:
+    """Han text as (token, kind) pairs: places and company words in English, legal forms
+    as `form:CLASS`, and the rest in pinyin with its syllables joined (华诚达 -> huachengda)."""
+    vocab = vocabulary()
+    tables: list[tuple[dict[str, str], str]] = [
+        (vocab.han_legal_forms, "form"),
+        (vocab.han_places, PLACE),
+        (vocab.han_words, GENERIC),
+    ]
+    longest = max((len(k) for table, _ in tables for k in table), default=1)
+    out: list[tuple[str, str]] = []
+    rest: list[str] = []
+
+    def flush() -> None:
+        if rest:
+            out.append(("".join(lazy_pinyin("".join(rest))), NAME))
+            rest.clear()
+
+    i = 0
+    while i < len(run):
+        for size in range(min(longest, len(run) - i), 0, -1):
+            piece = run[i : i + size]
+            hit = next(((table[piece], kind) for table, kind in tables if piece in table), None)
+            if hit is not None:
+                flush()
+                value, kind = hit
+                if kind == "form":
+                    out.append((f"form:{value}", "form"))
+                else:
+                    out.extend((token, kind) for token in value.split())
+                i += size
+                break
+        else:
+            rest.append(run[i])
+            i += 1
+    flush()
+    return out
+
+
+def _tokens(name: str) -> list[tuple[str, str]]:
+    """(ascii token, provisional kind) for every word of the name, Han included."""
+    out: list[tuple[str, str]] = []
+    for is_han, piece in han_runs(unicodedata.normalize("NFKC", name)):
+        if is_han:
+            out.extend(_han_tokens(piece))
+            continue
+        for word in words_of(piece):
+            folded = to_ascii(word)
+            if folded:
+                out.append((folded, NUMBER if folded.isdigit() else NAME))
+    return out
+
+
+def _is_patronymic(token: str) -> bool:
+    vocab = vocabulary()
+    return any(
+        token.endswith(suffix) and len(token) >= len(suffix) + 3
+        for suffix in vocab.patronymic_suffixes
+    )
+
+
+@lru_cache(maxsize=100_000)
+def analyse(name: str, schema: str = "LegalEntity") -> Name:
+    """Take one name apart. Legal forms are only looked for in names of organisations."""
+    vocab = vocabulary()
+    person = schema in PERSON_SCHEMATA
+    tokens = _tokens(name)
+    forms: set[str] = set()
+    form_words: list[str] = []
+    kept: list[tuple[str, str]] = []
+    plain = [t for t, _ in tokens]
+    i = 0
+    while i < len(tokens):
+        token, kind = tokens[i]
+        if kind == "form":
+            forms.add(token.split(":", 1)[1])
+            form_words.append(token)
+            i += 1
+            continue
+        hit = None if person or kind != NAME else vocab.legal_form_at(plain, i)
+        if hit is not None:
+            size, form_class = hit
+            forms.add(form_class)
+            form_words.append(" ".join(plain[i : i + size]))
+            i += size
+            continue
+        kept.append((token, kind))
+        i += 1
+    if not any(kind != "form" for _, kind in kept) and form_words and not person:
+        # a name that is only a legal form ("LLC") keeps it as its name
+        kept = [(w, NAME) for w in " ".join(form_words).split() if not w.startswith("form:")]
+        forms = set()
+    parts: list[Part] = []
+    for position, (token, kind) in enumerate(kept):
+        if kind == NAME:
+            token = vocab.abbreviations.get(token, token) if not person else token
+            if " " in token:  # an abbreviation of several words
+                for piece in token.split():
+                    parts.append(_part(piece, person, position, kept))
+                continue
+        parts.append(_part(token, person, position, kept, kind))
+    parts = [p for p in parts if p.kind != "stop"]
+    if not person:
+        parts = _join_letters(parts)
+    if not any(p.kind != GENERIC for p in parts):  # only generic words: they are the name
+        parts = [Part(p.text, NAME, p.key) for p in parts]
+    return Name(name, schema, tuple(parts), frozenset(forms), tuple(form_words))
+
+
+def _join_letters(parts: list[Part]) -> list[Part]:
+    """Initials of a firm are one word, in their order: "A.B.C." is "abc", not "cba"."""
+    out: list[Part] = []
+    run: list[Part] = []
+    for part in [*parts, Part("", "end", "")]:
+        if part.kind == NAME and len(part.text) == 1 and part.text.isalpha():
+            run.append(part)
+            continue
+        if len(run) > 1:
+            text = "".join(p.text for p in run)
+            out.append(Part(text, NAME, romanisation_key(text)))
+        else:
+            out.extend(run)
+        run = []
+        if part.kind != "end":
+            out.append(part)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> dict[str, str]:
+    """One-word country names (and a few short forms) by their folded spelling."""
+    words: dict[str, str] = {"uk": "GB", "usa": "US", "uae": "AE", "hk": "HK"}
+    for territory in get_territories():
+        if territory.alpha3 is None or territory.is_historical or not territory.is_country:
+            continue
+        for name in (territory.name, territory.full_name):
+            folded = [to_ascii(w) for w in words_of(name or "")]
+            if len(folded) == 1 and len(folded[0]) >= 4:
+                words.setdefault(folded[0], str(territory.code).upper())
+    return words
+
+
+def country_word(token: str) -> str | None:
+    """The country a word of a firm's name names ("Bowne Global Solutions Spain")."""
+    return _country_words().get(token)
+
+
+def _part(
+    token: str, person: bool, position: int, kept: list[tuple[str, str]], kind: str = NAME
+) -> Part:
+    vocab = vocabulary()
+    if kind == NUMBER or (kind == NAME and token in ROMAN and not person and position > 0):
+        number = ROMAN.get(token, token).lstrip("0") or "0"
+        return Part(number, NUMBER, number)
+    if person and kind == NAME and not token.isdigit() and any(ch.isdigit() for ch in token):
+        token = token.translate(DIGIT_LETTERS)
+    key = romanisation_key(token)
+    if kind != NAME:
+        return Part(token, kind, key)
+    if token in vocab.stopwords and len(kept) > 1:
+        return Part(token, "stop", key)
+    if person:
+        if token in vocab.person_titles and len(kept) > 2:
+            return Part(token, "stop", key)
+        if (token in vocab.patronymic_words or token in NASAB) and position > 0:
+            return Part(token, "stop", key)
+        following = kept[position + 1][0] if position + 1 < len(kept) else ""
+        previous = kept[position - 1][0] if position > 0 else ""
+        if following in vocab.patronymic_words or _is_patronymic(token) or previous in NASAB:
+            return Part(token, PATRONYMIC, key)
+        if len(token) == 1:
+            return Part(token, INITIAL, key)
+        return Part(token, NAME, key)
+    if token in vocab.generic:
+        return Part(token, GENERIC, key)
+    if token in vocab.places or country_word(token):
+        return Part(token, PLACE, key)
+    return Part(token, NAME, key)

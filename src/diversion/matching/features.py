@@ -1,0 +1,299 @@
+"""Features of a match: small functions that each score one aspect of a query against a
+listed entity and say in words what they saw.
+
+A feature returns a `Feature` with its score (what it found, 0..1) and its explanation; the
+algorithm in `scoring` weighs them. Name features compare analysed names (`analysis.Name`);
+the others compare the facts a query and a listed entity have (identifiers, countries, dates,
+addresses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from diversion.matching.analysis import (
+    GENERIC,
+    INITIAL,
+    NAME,
+    PATRONYMIC,
+    PLACE,
+    Name,
+    Part,
+)
+
+# How much a part counts in a name, by kind. Generic words ("Group", "Trading") and places
+# ("Shenzhen") count little, so that two firms share them without matching.
+PART_WEIGHTS = {NAME: 1.0, PATRONYMIC: 0.35, INITIAL: 0.3, GENERIC: 0.2, PLACE: 0.25}
+MIN_PART_SIMILARITY = 0.6  # two parts below this are not the same word
+KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly the same
+# A pair of similar words counts for (similarity - FLOOR) / (1 - FLOOR): one typo in a long
+# word costs little, two in a short word most of the pair.
+SIMILARITY_FLOOR = 0.3
+CREDIT_POWER = 1.0
+LONGER_SIDE_EXTRA = 0.5  # unmatched words of the name with more words count this much
+FIRM_EXTRA = 0.25  # the same for firms: an extra word more often names another firm
+CONFLICT_WEIGHT = 2.5  # unmatched words on both sides count this much (each side)
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    score: float  # 0..1: how strongly this feature found what it looks for
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    pairs: tuple[tuple[Part, Part, float], ...]
+    query_left: tuple[Part, ...]
+    listed_left: tuple[Part, ...]
+    score: float
+
+
+def part_similarity(a: Part, b: Part) -> float:
+    """How alike two words are: the better of their plain and romanisation-key spellings."""
+    if INITIAL in (a.kind, b.kind):
+        return 0.9 if a.text[0] == b.text[0] else 0.0
+    if a.text == b.text:
+        similarity = 1.0
+    elif a.key == b.key:
+        similarity = KEY_SIMILARITY
+    else:
+        edits = min(OSA.distance(a.text, b.text), OSA.distance(a.key, b.key))
+        longest = max(len(a.text), len(b.text))
+        if edits > _edit_budget(min(len(a.text), len(b.text))):
+            return 0.0
+        similarity = 1.0 - edits / longest
+    if {a.kind, b.kind} == {NAME, PATRONYMIC}:
+        similarity *= 0.5  # a father's name is not a given name: "bin Salman" is not "Salman"
+    return similarity
+
+
+def _edit_budget(length: int) -> int:
+    """Typos a word of this length may have and still be the same word: none in short
+    words (Chinese and Korean syllables, "Tom" against "Tim"), one or two in longer ones."""
+    if length <= 4:
+        return 0
+    if length <= 7:
+        return 1
+    return 2
+
+
+def credit(similarity: float) -> float:
+    if similarity >= 1.0:
+        return 1.0
+    base = max(0.0, (similarity - SIMILARITY_FLOOR) / (1.0 - SIMILARITY_FLOOR))
+    return float(base**CREDIT_POWER)
+
+
+def _weight(part: Part) -> float:
+    weight = PART_WEIGHTS.get(part.kind, 1.0)
+    if part.kind == NAME and len(part.text) <= 2:
+        weight *= 0.5  # two letters say little
+    return weight
+
+
+def align(query: Sequence[Part], listed: Sequence[Part], person: bool = True) -> Alignment:
+    """Pair the words of two names, best pairs first, in any order.
+
+    The score is a weighted Dice coefficient: matched weight (times similarity) on both sides
+    over all weight on both sides. Unmatched parts of the longer name count half, so a list
+    entry with a middle name still matches the two-word name on a declaration.
+    """
+    scored = sorted(
+        ((part_similarity(q, c), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[Part, Part, float]] = []
+    for similarity, i, j in scored:
+        if similarity < MIN_PART_SIMILARITY:
+            break
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((query[i], listed[j], similarity))
+    query_left = tuple(p for i, p in enumerate(query) if i not in used_q)
+    listed_left = tuple(p for j, p in enumerate(listed) if j not in used_c)
+    matched = sum((_weight(q) + _weight(c)) * credit(s) for q, c, s in pairs)
+    total_matched = sum(_weight(q) + _weight(c) for q, c, _ in pairs)
+    left_q = sum(_weight(p) for p in query_left)
+    left_c = sum(_weight(p) for p in listed_left)
+    # A word on each side left unmatched is a conflict ("al-Mosuli" against "al-Tikriti");
+    # a word only the longer name has is an extra (a middle name the declaration left out).
+    conflict = min(left_q, left_c)
+    extra = abs(left_q - left_c)
+    extra_weight = LONGER_SIDE_EXTRA if person else FIRM_EXTRA
+    if min(len(query), len(listed)) == 1 and max(len(query), len(listed)) > 1:
+        extra_weight = 1.0  # one word ("LUCAS", "JOHN") is not enough for a longer name
+    denominator = total_matched + CONFLICT_WEIGHT * 2 * conflict + extra_weight * extra
+    score = matched / denominator if denominator else 0.0
+    return Alignment(tuple(pairs), query_left, listed_left, score)
+
+
+def _joined(parts: Sequence[Part]) -> str:
+    return "".join(p.key for p in parts if p.kind in (NAME, PATRONYMIC))
+
+
+def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str]]:
+    plain_q, plain_c = _joined(query.words), _joined(listed.words)
+    forms_q = plain_q + "".join(w.replace(" ", "") for w in query.form_words if ":" not in w)
+    forms_c = plain_c + "".join(w.replace(" ", "") for w in listed.form_words if ":" not in w)
+    return [(plain_q, plain_c), (forms_q, forms_c), (plain_q, forms_c), (forms_q, plain_c)]
+
+
+def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
+    """Aligned name parts, in any order, across scripts and romanisations."""
+    alignment = align(query.words, listed.words, query.is_person or listed.is_person)
+    score = alignment.score
+    how = ", ".join(
+        f"{q.text}={c.text}" if s == 1.0 else f"{q.text}~{c.text} ({s:.2f})"
+        for q, c, s in alignment.pairs
+    )
+    for joined_q, joined_c in _joined_forms(query, listed):
+        if len(joined_q) < 6 or len(joined_c) < 6:
+            continue
+        # "Hua Cheng Da" against "Huachengda", "SiemensAG" against "Siemens AG"
+        joined = Levenshtein.normalized_similarity(joined_q, joined_c)
+        if joined > score and joined >= 0.9:
+            score = joined
+            how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
+    distinctive = [p for p in alignment.pairs if p[0].kind == p[1].kind == NAME and p[2] >= 0.8]
+    if not distinctive and score < 1.0:
+        capped = min(score, 0.5)
+        return (
+            Feature(
+                "name_parts",
+                capped,
+                f"only generic words or no words in common ({how or 'none'}): at most 0.50",
+            ),
+            alignment,
+        )
+    left = [p.text for p in alignment.query_left + alignment.listed_left if p.kind == NAME]
+    text = f"name parts {how}"
+    if left:
+        text += f"; unmatched {', '.join(left)}"
+    return Feature("name_parts", score, f"{text}: {score:.2f}"), alignment
+
+
+def patronymics(query: Name, listed: Name, alignment: Alignment) -> Feature | None:
+    """Two people with different patronymics are different people (Sergey Ivanovich is not
+    Sergey Viktorovich), however alike the rest."""
+    q = [p for p in alignment.query_left if p.kind == PATRONYMIC]
+    c = [p for p in alignment.listed_left if p.kind == PATRONYMIC]
+    if q and c:
+        return Feature("patronymic", 0.0, f"patronymics differ: {q[0].text} against {c[0].text}")
+    return None
+
+
+def place_words(query: Name, listed: Name) -> Feature | None:
+    """Country words in firm names tell branches apart: "... (Spain), S.L." is not "... Japan"."""
+    from diversion.matching.analysis import country_word
+
+    q = {country_word(p.text) for p in query.parts if p.kind == PLACE} - {None}
+    c = {country_word(p.text) for p in listed.parts if p.kind == PLACE} - {None}
+    if not q or not c or q & c:
+        return None
+    return Feature(
+        "place_words",
+        0.0,
+        f"names place the firm in different countries: {', '.join(sorted(str(x) for x in q))} "
+        f"against {', '.join(sorted(str(x) for x in c))}",
+    )
+
+
+def legal_form(query: Name, listed: Name) -> Feature | None:
+    """Legal forms compare by class: ТОО, ЖШС and LLP are one form; LLC and JSC are not."""
+    if not query.forms or not listed.forms:
+        return None
+    shared = query.forms & listed.forms
+    if shared:
+        return Feature("legal_form", 1.0, f"legal form {', '.join(sorted(shared))} on both")
+    return Feature(
+        "legal_form",
+        0.0,
+        f"legal forms differ: {', '.join(sorted(query.forms))} "
+        f"against {', '.join(sorted(listed.forms))}",
+    )
+
+
+def numbers(query: Name, listed: Name) -> Feature | None:
+    """Numbers in names tell entities apart: "Plant No. 1" is not "Plant No. 2"."""
+    q, c = query.numbers, listed.numbers
+    if not q and not c:
+        return None
+    if q == c:
+        return Feature("numbers", 1.0, f"numbers {', '.join(sorted(q))} on both")
+    if q and c:
+        return Feature(
+            "numbers", 0.0, f"numbers differ: {', '.join(sorted(q))} against {', '.join(sorted(c))}"
+        )
+    one = q or c
+    return Feature("numbers", 0.5, f"number {', '.join(sorted(one))} on one side only")
+
+
+def identifiers(query_ids: Sequence[str], listed_ids: dict[str, tuple[str, str]]) -> Feature | None:
+    """An identical registration, tax or document number is near proof of identity."""
+    for value in query_ids:
+        key = identifier_key(value)
+        if key in listed_ids:
+            prop, listed = listed_ids[key]
+            return Feature(
+                "identifier", 1.0, f"identifier {value!r} equals the listed {prop} {listed!r}"
+            )
+    return None
+
+
+def countries(query: Sequence[str], listed: Sequence[str]) -> Feature | None:
+    if not query or not listed:
+        return None
+    shared = set(query) & set(listed)
+    if shared:
+        return Feature("country", 1.0, f"country {', '.join(sorted(shared))} on both")
+    return Feature(
+        "country",
+        0.0,
+        f"countries differ: {', '.join(sorted(set(query)))} "
+        f"against {', '.join(sorted(set(listed)))}",
+    )
+
+
+def birth_dates(query: Sequence[str], listed: Sequence[str]) -> Feature | None:
+    """Birth dates compare by what both give: a year against a full date is fine."""
+    if not query or not listed:
+        return None
+    for q in query:
+        for c in listed:
+            size = min(len(q), len(c))
+            if q[:size] == c[:size]:
+                return Feature("birth_date", 1.0, f"birth date {q} fits the listed {c}")
+    return Feature(
+        "birth_date", 0.0, f"birth dates differ: {', '.join(query)} against {', '.join(listed)}"
+    )
+
+
+def address(query: str | None, listed: Sequence[str]) -> Feature | None:
+    if not query or not listed:
+        return None
+    from diversion.matching.analysis import analyse
+
+    q = analyse(query, "Address")
+    best = 0.0
+    best_listed = ""
+    for value in listed:
+        alignment = align(q.parts, analyse(value, "Address").parts)
+        if alignment.score > best:
+            best, best_listed = alignment.score, value
+    if best < 0.6:
+        return None
+    return Feature("address", best, f"address close to the listed {best_listed!r} ({best:.2f})")
+
+
+def identifier_key(value: str) -> str:
+    """Identifiers compare without spaces, dashes or case."""
+    return "".join(ch for ch in value.upper() if ch.isalnum())

@@ -1,0 +1,109 @@
+"""Text-level folding of names: look-alike letters, scripts, tokens and romanisation keys.
+
+Everything here works on one word or one string and knows nothing of names; `analysis`
+decides what the words are. The tables come from `vocabulary`, the data files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rigour.text.translit import ascii_text
+
+from diversion.matching.vocabulary import vocabulary
+
+_RAW_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['’ʻʼ‘`][^\W_]+)*", re.UNICODE)
+_APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def script_of(char: str) -> str:
+    """'cyrillic', 'latin', 'han', 'other' (by Unicode name, which is stable and cheap)."""
+    if _HAN.match(char):
+        return "han"
+    name = unicodedata.name(char, "")
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
+    if name.startswith("LATIN"):
+        return "latin"
+    if name.startswith("GREEK"):
+        return "greek"
+    return "other"
+
+
+def _mixed(word: str) -> bool:
+    scripts = {script_of(ch) for ch in word if ch.isalpha()}
+    return "cyrillic" in scripts and "latin" in scripts
+
+
+def homoglyph_readings(text: str) -> list[str]:
+    """A text whose words mix Latin and Cyrillic look-alikes, read wholly in each script.
+
+    Mixed spellings ("ВOСTOK" with Latin O, T, K) dodge naive screening. Which script the
+    writer meant cannot be told from the letters alone, so both readings are returned and
+    the matcher keeps the better. Case matters: "В" looks like "B", "в" does not.
+    """
+    if not any(_mixed(word) for word in _RAW_WORD.findall(text)):
+        return [text]
+    table = vocabulary().homoglyphs
+    cyrillic = "".join(table.to_cyrillic.get(ch, ch) for ch in text)
+    latin = "".join(table.to_latin.get(ch, ch) for ch in text)
+    return list(dict.fromkeys([cyrillic, latin]))
+
+
+def words(text: str) -> list[str]:
+    """Casefolded words; apostrophes inside a word (Uzbek o'g'li) stay in it."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@lru_cache(maxsize=200_000)
+def to_ascii(word: str) -> str:
+    """One folded word in ASCII: hub-language letters by our table, the rest by ICU (rigour).
+
+    Kazakh, Kyrgyz and Uzbek letters go first because ICU reads a word with "і" or "ў" as
+    Ukrainian or Belarusian and then renders its other letters wrongly (ғ -> h).
+    """
+    letters = vocabulary().letters
+    word = "".join(letters.get(ch, ch) for ch in word)
+    word = _APOSTROPHES.sub("", word)
+    return "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
+
+
+@lru_cache(maxsize=200_000)
+def romanisation_key(word: str) -> str:
+    """An ASCII word with the spellings of one sound folded together (kh/x/h, yu/iu/ju ...).
+
+    Used next to the plain form, never instead of it: a fold can join words that differ.
+    """
+    key = vocabulary().fold_variants(word)
+    out: list[str] = []
+    for ch in key:  # doubled letters are a romanisation habit, not a difference
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """The consonants of a word after its first letter: a coarse key for blocking only."""
+    key = romanisation_key(word)
+    if len(key) <= 2:
+        return key
+    return key[0] + "".join(ch for ch in key[1:] if ch not in "aeiouyhjw")
+
+
+def han_runs(text: str) -> list[tuple[bool, str]]:
+    """Split text into (is_han, piece) runs."""
+    pieces: list[tuple[bool, str]] = []
+    position = 0
+    for found in _HAN.finditer(text):
+        if found.start() > position:
+            pieces.append((False, text[position : found.start()]))
+        pieces.append((True, found.group()))
+        position = found.end()
+    if position < len(text):
+        pieces.append((False, text[position:]))
+    return pieces

@@ -1,0 +1,255 @@
+"""The name-analysis tables, read once from the data files in `matching/data/`.
+
+Each file holds facts with their sources (see `data/SOURCES.md`); this module only turns them
+into lookups. Surface forms in the files are written as people write them (ТОО, T.O.O.,
+有限公司); they are folded here the same way names are, so the files never need to know how.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rigour.text.translit import ascii_text
+
+from diversion.reference import ReferenceData, describe, load_yaml, package_file
+
+FILES = (
+    "legal_forms.yml",
+    "transliteration.yml",
+    "patronymics.yml",
+    "chinese.yml",
+    "homoglyphs.yml",
+    "generic_words.yml",
+)
+_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
+_APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
+
+
+def data_path(name: str) -> Path:
+    return package_file("diversion.matching", f"data/{name}")
+
+
+def references() -> list[ReferenceData]:
+    """The descriptors of every table name analysis uses, for decisions to record."""
+    return [describe(data_path(name)) for name in FILES]
+
+
+@dataclass(frozen=True)
+class Homoglyphs:
+    to_latin: dict[str, str]
+    to_cyrillic: dict[str, str]
+
+
+@dataclass
+class Vocabulary:
+    letters: dict[str, str]
+    homoglyphs: Homoglyphs
+    variants: dict[str, str]  # romanisation variant -> the group's key spelling
+    legal_forms: dict[tuple[str, ...], str]  # folded token sequence -> class
+    legal_form_classes: dict[str, str]
+    han_legal_forms: dict[str, str]  # Han surface form -> class
+    abbreviations: dict[str, str]
+    generic: frozenset[str]
+    stopwords: frozenset[str]
+    person_titles: frozenset[str]
+    patronymic_suffixes: tuple[str, ...]
+    patronymic_words: frozenset[str]
+    han_places: dict[str, str]
+    han_words: dict[str, str]
+    places: frozenset[str]
+    _longest_variant: int = field(default=1)
+    _longest_form: int = field(default=1)
+
+    def __post_init__(self) -> None:
+        self._longest_variant = max((len(v) for v in self.variants), default=1)
+        self._longest_form = max((len(f) for f in self.legal_forms), default=1)
+
+    def fold_variants(self, word: str) -> str:
+        """Scan left to right, taking the longest variant spelling at each place."""
+        out: list[str] = []
+        i = 0
+        while i < len(word):
+            for size in range(min(self._longest_variant, len(word) - i), 0, -1):
+                target = self.variants.get(word[i : i + size])
+                if target is not None:
+                    out.append(target)
+                    i += size
+                    break
+            else:
+                out.append(word[i])
+                i += 1
+        return "".join(out)
+
+    def legal_form_at(self, tokens: list[str], start: int) -> tuple[int, str] | None:
+        """The longest legal form starting at `start`: (its length in tokens, its class)."""
+        for size in range(min(self._longest_form, len(tokens) - start), 0, -1):
+            found = self.legal_forms.get(tuple(tokens[start : start + size]))
+            if found is not None:
+                return size, found
+        return None
+
+
+def fold_surface(text: str, letters: dict[str, str]) -> list[str]:
+    """A surface form from a data file, folded to ASCII tokens as names are."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(letters.get(ch, ch) for ch in text)
+    text = _APOSTROPHES.sub("", text)
+    tokens = []
+    for word in _SPLIT.findall(text):
+        folded = "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
+        if folded:
+            tokens.append(folded)
+    return tokens
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if value is None:
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+    else:
+        yield str(value)
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def _letters(data: dict[str, Any]) -> dict[str, str]:
+    letters: dict[str, str] = {}
+    for letter, renderings in (data.get("letters") or {}).items():
+        first = next(_strings(renderings), "")
+        first = _APOSTROPHES.sub("", first)
+        for form in {str(letter).lower(), str(letter).upper()}:
+            letters[form] = first.lower() if form.islower() else first.capitalize()
+    return letters
+
+
+def _variants(data: dict[str, Any]) -> dict[str, str]:
+    """Each group folds to its shortest spelling (the first of equals), itself included, so
+    that the left-to-right scan reads `ia` as one unit and not as `i` + `a`."""
+    variants: dict[str, str] = {}
+    for group in data.get("latin_variants") or []:
+        spellings = [_APOSTROPHES.sub("", s).lower() for s in _strings(group)]
+        spellings = [s for s in spellings if s and s.isascii() and s.isalpha()]
+        if len(spellings) < 2:
+            continue
+        target = min(spellings, key=len)
+        for spelling in spellings:
+            variants.setdefault(spelling, target)
+    return variants
+
+
+def _homoglyphs(data: Any) -> Homoglyphs:
+    to_latin: dict[str, str] = {}
+    to_cyrillic: dict[str, str] = {}
+
+    def pairs(node: Any) -> Iterable[dict[str, Any]]:
+        if isinstance(node, dict):
+            if "cyrillic" in node and "latin" in node:
+                yield node
+            else:
+                for value in node.values():
+                    yield from pairs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from pairs(value)
+
+    for pair in pairs(data):
+        cyrillic, latin = str(pair["cyrillic"]), str(pair["latin"])
+        if len(cyrillic) == 1 and len(latin) == 1:
+            to_latin.setdefault(cyrillic, latin)
+            to_cyrillic.setdefault(latin, cyrillic)
+    return Homoglyphs(to_latin, to_cyrillic)
+
+
+def _legal_forms(
+    data: dict[str, Any], letters: dict[str, str]
+) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
+    folded: dict[tuple[str, ...], str] = {}
+    han: dict[str, str] = {}
+    for entry in data.get("forms") or []:
+        form_class = str(entry["class"])
+        for surface in _strings(entry.get("forms")):
+            if _has_han(surface):
+                han.setdefault(surface, form_class)
+                continue
+            tokens = tuple(fold_surface(surface, letters))
+            if tokens:
+                folded.setdefault(tokens, form_class)
+    return folded, han
+
+
+def _single_words(values: Iterable[str], letters: dict[str, str]) -> frozenset[str]:
+    return frozenset(token for value in values for token in fold_surface(value, letters))
+
+
+def _patronymics(
+    data: dict[str, Any], letters: dict[str, str]
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    suffixes: set[str] = set()
+    for entry in data.get("suffixes") or []:
+        for spelling in _strings([entry.get("suffix"), entry.get("spellings")]):
+            suffixes.update(fold_surface(spelling.lstrip("-"), letters))
+    spelled: list[str] = []
+    for entry in data.get("words") or []:
+        spelled.extend(_strings([entry.get("word"), entry.get("spellings")]))
+    return tuple(sorted(suffixes, key=len, reverse=True)), _single_words(spelled, letters)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    transliteration = load_yaml(data_path("transliteration.yml")) or {}
+    letters = _letters(transliteration)
+    forms, han_forms = _legal_forms(load_yaml(data_path("legal_forms.yml")), letters)
+    classes = {
+        str(k): str(v)
+        for k, v in (load_yaml(data_path("legal_forms.yml")).get("classes") or {}).items()
+    }
+    generic = load_yaml(data_path("generic_words.yml")) or {}
+    abbreviations: dict[str, str] = {}
+    for written, expansion in (generic.get("abbreviations") or {}).items():
+        keys = fold_surface(str(written), letters)
+        expanded = fold_surface(next(_strings(expansion), ""), letters)
+        if len(keys) == 1 and expanded:
+            abbreviations.setdefault(keys[0], " ".join(expanded))
+    chinese = load_yaml(data_path("chinese.yml")) or {}
+    han_places = {
+        str(p["han"]): " ".join(fold_surface(str(p["en"]), letters))
+        for p in chinese.get("places") or []
+        if p.get("en")
+    }
+    han_words = {
+        str(w["han"]): " ".join(fold_surface(next(_strings(w["en"]), ""), letters))
+        for w in chinese.get("words") or []
+        if w.get("en")
+    }
+    suffixes, patronymic_words = _patronymics(
+        load_yaml(data_path("patronymics.yml")) or {}, letters
+    )
+    return Vocabulary(
+        letters=letters,
+        homoglyphs=_homoglyphs(load_yaml(data_path("homoglyphs.yml"))),
+        variants=_variants(transliteration),
+        legal_forms=forms,
+        legal_form_classes=classes,
+        han_legal_forms=han_forms,
+        abbreviations=abbreviations,
+        generic=_single_words(_strings(generic.get("generic")), letters),
+        stopwords=_single_words(_strings(generic.get("stopwords")), letters),
+        person_titles=_single_words(_strings(generic.get("person_titles")), letters),
+        patronymic_suffixes=suffixes,
+        patronymic_words=patronymic_words,
+        han_places=han_places,
+        han_words=han_words,
+        places=frozenset(
+            token for place in han_places.values() for token in place.split() if len(token) > 3
+        ),
+    )
