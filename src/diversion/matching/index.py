@@ -30,6 +30,7 @@ INDEX_VERSION = "1"
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
+KEEP_SHARE = 0.2  # candidates need this share of the best candidate's blocking weight
 
 IntArray = npt.NDArray[np.int64]
 
@@ -308,6 +309,8 @@ class NameIndex:
         else:
             top = np.arange(len(unique))
         top = top[np.argsort(-sums[top], kind="stable")]
+        # names far behind the best share too little of the query to be worth scoring
+        top = top[sums[top] >= KEEP_SHARE * sums[top[0]]]
         result: list[int] = unique[top].tolist()
         return result
 
