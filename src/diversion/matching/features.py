@@ -22,6 +22,8 @@ from diversion.matching.analysis import (
     PLACE,
     Name,
     Part,
+    analyse,
+    country_word,
 )
 
 # How much a part counts in a name, by kind. Generic words ("Group", "Trading") and places
@@ -193,8 +195,6 @@ def patronymics(query: Name, listed: Name, alignment: Alignment) -> Feature | No
 
 def place_words(query: Name, listed: Name) -> Feature | None:
     """Country words in firm names tell branches apart: "... (Spain), S.L." is not "... Japan"."""
-    from diversion.matching.analysis import country_word
-
     q = {country_word(p.text) for p in query.parts if p.kind == PLACE} - {None}
     c = {country_word(p.text) for p in listed.parts if p.kind == PLACE} - {None}
     if not q or not c or q & c:
@@ -280,8 +280,6 @@ def birth_dates(query: Sequence[str], listed: Sequence[str]) -> Feature | None:
 def address(query: str | None, listed: Sequence[str]) -> Feature | None:
     if not query or not listed:
         return None
-    from diversion.matching.analysis import analyse
-
     q = analyse(query, "Address")
     best = 0.0
     best_listed = ""

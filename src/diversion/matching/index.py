@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from diversion.matching.analysis import NAME, PATRONYMIC, Name, analyse_all, loads
+from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_all, loads
 from diversion.matching.features import MIN_PART_SIMILARITY, identifier_key, part_similarity
 from diversion.matching.text import skeleton
 
@@ -51,14 +51,6 @@ def blocking_keys(word: str) -> set[str]:
     if len(word) >= MIN_DELETE_LENGTH:
         keys.update("d:" + d for d in deletes(word))
         keys.add("d:" + word)
-    return keys
-
-
-def _query_keys(word: str) -> set[str]:
-    keys = {"w:" + word, "s:" + skeleton(word)}
-    if len(word) >= MIN_DELETE_LENGTH:
-        keys.add("d:" + word)
-        keys.update("d:" + d for d in deletes(word))
     return keys
 
 
@@ -259,7 +251,7 @@ class NameIndex:
         return self._by_entry.get(entry, [])
 
     def _similar_words(self, word: str) -> list[tuple[int, float]]:
-        hashes = np.array([_hash(k) for k in _query_keys(word)], dtype=np.int64)
+        hashes = np.array([_hash(k) for k in blocking_keys(word)], dtype=np.int64)
         left = np.searchsorted(self.key_hashes, hashes, side="left")
         right = np.searchsorted(self.key_hashes, hashes, side="right")
         found: set[int] = set()
@@ -283,7 +275,7 @@ class NameIndex:
         rare_seen = False
         held_back: list[tuple[IntArray, float]] = []
         for name in names:
-            for word in _query_words(name):
+            for word in _index_words(name):
                 for word_id, similarity in self._similar_words(word):
                     lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
                     frequency = hi - lo
@@ -326,11 +318,5 @@ def _index_words(name: Name) -> set[str]:
     return words
 
 
-def _query_words(name: Name) -> set[str]:
-    return _index_words(name)
-
-
-def _probe(word: str) -> Any:
-    from diversion.matching.analysis import Part
-
+def _probe(word: str) -> Part:
     return Part(word, NAME, word)

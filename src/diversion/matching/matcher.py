@@ -15,7 +15,7 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
 from diversion.lists import SanctionsList
-from diversion.matching.features import Feature
+from diversion.matching.features import Feature, identifier_key
 from diversion.matching.index import INDEX_VERSION, Entry, NameIndex
 from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, compatible, score
 from diversion.matching.vocabulary import references as name_tables
@@ -168,7 +168,7 @@ def search(
             names=[index.name(row) for row in rows],
             countries=entry.countries,
             birth_dates=entry.birth_dates,
-            identifiers={_key(v): (p, v) for p, v in entry.identifiers},
+            identifiers={identifier_key(v): (p, v) for p, v in entry.identifiers},
             addresses=entry.addresses,
         )
         scored = score(query, names, listed, weights)
@@ -199,12 +199,6 @@ def search(
         )
     results.sort(key=lambda m: (-m.score, m.entity_id))
     return results[:limit]
-
-
-def _key(value: str) -> str:
-    from diversion.matching.features import identifier_key
-
-    return identifier_key(value)
 
 
 def cached_matcher(sanctions_list: SanctionsList, root: Path | None) -> Matcher:
