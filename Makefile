@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck unit bench clean
+.PHONY: venv demo test lint typecheck unit pg bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-unit: venv
-	$(BIN)/pytest
+# PostgreSQL for the store tests: Debian's package if no server binaries are found (tests/pg.py)
+pg: venv
+	$(BIN)/python -m tests.pg install
+
+# pytest with a private PostgreSQL server on a loopback port, removed afterwards
+unit: venv pg
+	$(BIN)/python -m tests.pg run -- $(BIN)/pytest
 
 test: lint typecheck unit
 

@@ -2,14 +2,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy import make_url
 
 from diversion.declarations.csv_format import COLUMNS
+from diversion.home import Home
 from diversion.screening import ScreeningContext
+from diversion.store import Store, open_store
+from diversion.store.engine import default_url
+from tests import pg
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -62,3 +70,77 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def context() -> ScreeningContext:
     return ScreeningContext.bundled()
+
+
+# -- the store on both backends (see tests/pg.py) -------------------------------------------
+PG_UNAVAILABLE: list[str] = []  # why PostgreSQL tests skipped, for the summary
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server to create test databases on, or skip (fail in CI)."""
+    url = os.environ.get(pg.URL_VAR)
+    if url:
+        yield url
+        return
+    reason = os.environ.get(pg.UNAVAILABLE_VAR)
+    server = None
+    if not reason:
+        try:
+            server = pg.start()
+        except pg.ServerError as exc:
+            reason = str(exc)
+    if server is None:
+        message = f"PostgreSQL unavailable: {reason}"
+        if pg.required():
+            pytest.fail(f"{message} (required: CI or {pg.REQUIRE_VAR}=1)", pytrace=False)
+        PG_UNAVAILABLE.append(message)
+        pytest.skip(message)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    admin = make_url(pg_server)
+    name = f"diversion_test_{uuid.uuid4().hex[:12]}"
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store on a real SQLite file, then on a real PostgreSQL database."""
+    home = Home(tmp_path / "home")
+    if request.param == "sqlite":
+        store = open_store(home, default_url(home))
+    else:
+        store = open_store(home, request.getfixturevalue("pg_url"))
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it loudly when PostgreSQL tests did not run."""
+    if PG_UNAVAILABLE:
+        banner = "!" * 78
+        terminalreporter.write_line(banner, red=True, bold=True)
+        terminalreporter.write_line(
+            f"PostgreSQL tests were SKIPPED: {PG_UNAVAILABLE[0]}", red=True, bold=True
+        )
+        terminalreporter.write_line(
+            "Run `make test` (it installs and starts one), or set DIVERSION_TEST_PG_URL.",
+            red=True,
+        )
+        terminalreporter.write_line(banner, red=True, bold=True)

@@ -42,7 +42,8 @@ def test_optional_party_needs_a_name(write_csv: WriteCsv) -> None:
 @pytest.mark.parametrize(
     ("change", "field", "reason"),
     [
-        ({"hs_code": "85423"}, "hs_code", "has 5 digits; it needs 6 to 10"),
+        ({"hs_code": "85423"}, "hs_code", "has 5 digits; it needs 6, 8 or 10"),
+        ({"hs_code": "8542.31.900"}, "hs_code", "has 9 digits; it needs 6, 8 or 10"),
         ({"hs_code": "8542-31"}, "hs_code", "only digits, dots and spaces"),
         ({"consignee_country": "Narnia"}, "consignee_country", "unknown country 'Narnia'"),
         ({"country_of_origin": "XX"}, "country_of_origin", "unknown country"),

@@ -97,11 +97,11 @@ def test_controlled_import_is_only_noted(screener: Screener) -> None:
 def test_coalition_origin_to_russia_or_belarus_is_blocked(
     screener: Screener, changes: dict[str, Any]
 ) -> None:
-    decision = screener.screen(
-        declaration(item(country_of_origin="DE", hs_code="870323"), item(item_no=2), **changes)
-    )
+    # licensed CHPL bearings: the ban holds whatever licence the hub granted
+    bearings = item(country_of_origin="DE", hs_code="848210", licence_no="KZ-L-1")
+    decision = screener.screen(declaration(bearings, item(item_no=2), **changes))
     assert decision.verdict == "block"
-    assert codes(decision) == [("goods.reexport_ban", "high", 1)]
+    assert codes(decision) == [("goods.reexport_ban", "high", 1), ("goods.controlled", "medium", 1)]
     assert decision.reasons[0].evidence["origin_group"] == "bans_exports_to_russia"
 
 
@@ -127,7 +127,7 @@ def test_reexport_ban_ignores_non_coalition_origins_and_imports(screener: Screen
 def test_listed_party_is_red_with_evidence(screener: Screener) -> None:
     decision = screener.screen(declaration(consignee={"name": "TOO Elem Grupp", "country": "KZ"}))
     assert decision.corridor == "red"
-    (reason,) = decision.reasons
+    (reason,) = [r for r in decision.reasons if r.code == "party.sanctioned"]
     assert reason.code == "party.sanctioned" and reason.severity == "high"
     evidence = reason.evidence
     assert evidence["entity_id"] == "t-elem" and evidence["role"] == "consignee"
@@ -139,9 +139,17 @@ def test_party_identifier_match(screener: Screener) -> None:
     decision = screener.screen(
         declaration(consignee={"name": "Vostok Instruments", "country": "RU", "id": "7701234567"})
     )
-    assert [r.evidence["method"] for r in decision.reasons if r.code == "party.sanctioned"] == [
-        "identifier"
-    ]
+    (reason,) = [r for r in decision.reasons if r.code == "party.sanctioned"]
+    assert reason.evidence["method"] == "identifier"
+    assert "by identifier '7701234567'" in reason.message
+
+
+def test_identifier_and_name_match_names_both(context: ScreeningContext) -> None:
+    party = {"name": "Ladoga Spetskomplekt JSC", "country": "RU", "id": "7806512849"}
+    decision = Screener(context).screen(declaration(consignee=party))
+    (reason,) = [r for r in decision.reasons if r.code == "party.sanctioned"]
+    assert reason.evidence["method"] == "identifier+name"
+    assert "by identifier '7806512849' and as 'AO Ladoga Spetskomplekt'" in reason.message
 
 
 def test_near_match_is_a_review(screener: Screener) -> None:

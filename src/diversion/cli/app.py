@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -12,12 +13,28 @@ from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
+from diversion.cli import goods as goods_cli
+from diversion.cli import licences as licences_cli
 from diversion.cli import lists as lists_cli
 from diversion.cli import match as match_cli
-from diversion.cli.common import DbOption, HomeOption, err_console, out_console, store_for, warn
+from diversion.cli.common import (
+    DbOption,
+    HomeOption,
+    err_console,
+    fail,
+    out_console,
+    store_for,
+    warn,
+)
 from diversion.home import Home
 from diversion.reference import package_file
-from diversion.rules import load_catalogue
+from diversion.rules import (
+    CONFIG_FILE,
+    RuleConfigError,
+    apply_config,
+    load_catalogue,
+    load_config,
+)
 from diversion.screening.context import ScreeningContext
 from diversion.screening.run import CORRIDORS, RunResult, default_out, screen_file
 
@@ -30,6 +47,8 @@ app = typer.Typer(
 rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(lists_cli.app, name="lists")
+app.add_typer(licences_cli.app, name="licences")
+app.add_typer(goods_cli.app, name="goods")
 app.add_typer(match_cli.app, name="match")
 T = TypeVar("T")
 
@@ -102,6 +121,30 @@ def _report(result: RunResult, title: str) -> None:
         )
 
 
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help=f"Rule settings (YAML) that tune the catalogue; default: HOME/{CONFIG_FILE} if any.",
+    ),
+]
+
+
+def _checked_rules_file(explicit: Path | None, where: Home) -> Path | None:
+    """The rules file in force, once it reads whole; else every fault and exit 2. Screening
+    must not quietly fall back to defaults a user changed."""
+    path = explicit or where.root / CONFIG_FILE
+    if explicit is not None and not explicit.exists():
+        fail(f"--rules: no file {explicit}", 2)
+    try:
+        load_config(load_catalogue(), path)
+    except RuleConfigError as exc:
+        for error in exc.errors:
+            err_console.print(f"[red]error[/red] {error}", highlight=False)
+        fail(f"the rules file {path} is invalid; fix it or move it away", 2)
+    return path if path.exists() else None
+
+
 @app.command()
 def screen(
     source: Annotated[
@@ -113,6 +156,7 @@ def screen(
         InputFormat | None,
         typer.Option("--input-format", help="Input format, when the extension does not say."),
     ] = None,
+    rules: RulesOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -122,7 +166,14 @@ def screen(
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
     """
     where, store = store_for(home, db)
-    context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
+    context, fallback = ScreeningContext.for_store(
+        store,
+        index_cache=where.path("index"),
+        control_lists_dir=goods_cli.checked_user_dir(where.root),
+        rules_config=_checked_rules_file(rules, where),
+    )
+    for problem in context.unknown_control_lists():
+        fail(f"{problem}; add the list with `diversion goods add` or fix the rules file", 2)
     if fallback:
         warn(
             f"no lists imported in {where.root}: screening against the bundled FICTIONAL demo "
@@ -155,15 +206,57 @@ def demo(
 
 
 @rules_app.command("ls")
-def rules_ls() -> None:
-    """List every rule: id, severity, title and source."""
-    catalogue = load_catalogue()
-    table = Table(title=f"Rule catalogue {catalogue.reference.version}")
+def rules_ls(
+    rules: RulesOption = None,
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with parameters.")] = False,
+) -> None:
+    """List every rule: id, severity, title and source, as tuned by the rules file."""
+    where = Home.resolve(home)
+    catalogue = load_config(load_catalogue(), _checked_rules_file(rules, where))
+    if as_json:
+        rows = [
+            {
+                "id": rule.id,
+                "enabled": rule.id not in catalogue.disabled,
+                "severity": rule.severity,
+                "title": rule.title,
+                "params": rule.params,
+                "rationale": rule.rationale,
+                "source": rule.source,
+            }
+            for rule in catalogue.rules.values()
+        ]
+        out_console.print_json(json.dumps(rows, default=str))
+        return
+    title = f"Rule catalogue {catalogue.reference.version}"
+    if catalogue.config is not None:
+        title += f", tuned by {catalogue.config.source}"
+    table = Table(title=title)
     for column in ("id", "severity", "title", "source"):
         table.add_column(column, overflow="fold")
     for rule in catalogue.rules.values():
-        table.add_row(rule.id, rule.severity, rule.title, rule.source)
+        off = rule.id in catalogue.disabled
+        table.add_row(rule.id, "off" if off else rule.severity, rule.title, rule.source)
     out_console.print(table)
+
+
+@rules_app.command("check")
+def rules_check(
+    path: Annotated[Path, typer.Argument(metavar="RULES.yml", help="A rules settings file.")],
+) -> None:
+    """Validate a rules settings file; every fault as file:line: field: reason (exit 2)."""
+    try:
+        catalogue = apply_config(load_catalogue(), path)
+    except RuleConfigError as exc:
+        for error in exc.errors:
+            err_console.print(f"[red]error[/red] {error}", highlight=False)
+        raise typer.Exit(2) from None
+    off = sorted(catalogue.disabled)
+    out_console.print(
+        f"{path}: valid; {len(catalogue.rules) - len(off)} rules on"
+        + (f", off: {', '.join(off)}" if off else "")
+    )
 
 
 @app.command()

@@ -28,9 +28,21 @@ class Catalogue:
     verdict_of_severity: Mapping[str, str]
     corridor_of_verdict: Mapping[str, str]
     reference: ReferenceData
+    # rules a rules file switched off (see config.py), and that file's descriptor
+    disabled: frozenset[str] = frozenset()
+    config: ReferenceData | None = None
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
+
+    @property
+    def active(self) -> dict[str, Rule]:
+        """The rules screening applies, in catalogue order."""
+        return {rule_id: r for rule_id, r in self.rules.items() if rule_id not in self.disabled}
+
+    @property
+    def references(self) -> list[ReferenceData]:
+        return [self.reference, *([self.config] if self.config else [])]
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

@@ -3,13 +3,18 @@ to the reasons it finds, reading its severity and parameters from its rule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from typing import Any
 
 from diversion.countries import country_name
-from diversion.declarations import Declaration
-from diversion.rules import Rule
+from diversion.declarations import Declaration, Item
+from diversion.goods import Hit
+from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
+from diversion.screening.licence_checks import LICENCE_CHECKS
 
 Check = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
 
@@ -18,56 +23,99 @@ def _role(role: str) -> str:
     return role.replace("_", " ")
 
 
+def _declaring_country(decl: Declaration) -> str:
+    """The state whose control lists govern a declaration: where the goods leave from, or
+    for an import where they arrive."""
+    return decl.country_of_destination if decl.procedure == "import" else decl.country_of_dispatch
+
+
+def _list_hits(decl: Declaration, ctx: ScreeningContext, item: Item, lists: Any) -> list[Hit]:
+    """Entries of the named lists that name the item, in force on the declaration date, of
+    lists that govern the declaring state."""
+    country = _declaring_country(decl)
+    return [
+        hit
+        for hit in ctx.goods.lookup(item.hs_code, lists=lists, on=decl.declared_at)
+        if hit.control_list.applies_in(country)
+    ]
+
+
+def _milder(severity: str, other: str) -> str:
+    return max(severity, other, key=SEVERITY_ORDER.index)
+
+
+def _severity(rule: Rule, certain: bool) -> str:
+    """The rule's severity, or its milder `uncertain_severity` when the goods may fall outside
+    the entry (a split HS 2017 code, a declared code broader than the entry)."""
+    return rule.severity if certain else str(rule.params.get("uncertain_severity", "medium"))
+
+
+def _entries(hits: list[Hit]) -> list[dict[str, Any]]:
+    return [hit.evidence() for hit in hits]
+
+
+def _labels(hits: list[Hit]) -> str:
+    return "; ".join(hit.label() for hit in hits)
+
+
 def goods_controlled(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Every control-list entry that names an item, with its list, category and legal basis."""
     severity = rule.params.get("severity_by_procedure", {}).get(decl.procedure, rule.severity)
-    reference = ctx.control_list.reference
+    unlicensed = rule.params.get("severity_unlicensed", "low")
+    skip = set(rule.params.get("skip_lists") or ())
     for item in decl.items:
-        entry = ctx.control_list.lookup(item.hs_code)
-        if entry is None:
-            continue
-        yield Reason(
-            code=rule.id,
-            severity=severity,
-            item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} (HS {item.hs_code}) is on the Common High Priority List, "
-                f"tier {entry.tier}: {entry.description}"
-            ),
-            evidence={
-                "control_list": reference.id,
-                "control_list_version": reference.version,
-                "hs_code": item.hs_code,
-                "hs6": entry.hs6,
-                "tier": entry.tier,
-                "entry": entry.description,
-            },
-        )
+        for hit in _list_hits(decl, ctx, item, rule.params.get("lists")):
+            if hit.control_list.id in skip:
+                continue
+            entry = hit.entry
+            what = entry.description or entry.category
+            yield Reason(
+                code=rule.id,
+                severity=severity if entry.licence_required else _milder(severity, unlicensed),
+                item_no=item.item_no,
+                message=(
+                    f"Item {item.item_no} (HS {item.hs_code}) is on {hit.label()} "
+                    f"({entry.category}): {what}{hit.how()}"
+                ),
+                evidence=hit.evidence(),
+            )
 
 
 def licence_missing(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
-    if decl.procedure not in rule.params["procedures"]:
+    """An item that a list requires a licence for, with no licence number on it."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
         return
     for item in decl.items:
-        entry = ctx.control_list.lookup(item.hs_code)
-        if entry is None or item.licence_no:
+        if item.licence_no:
             continue
+        hits = [
+            hit
+            for hit in _list_hits(decl, ctx, item, params.get("lists"))
+            if hit.entry.licence_required
+        ]
+        if not hits:
+            continue
+        certain = any(hit.certain for hit in hits)
         yield Reason(
             code=rule.id,
-            severity=rule.severity,
+            severity=_severity(rule, certain),
             item_no=item.item_no,
             message=(
-                f"Item {item.item_no} (HS {item.hs_code}, CHPL tier {entry.tier}) is declared "
-                f"for {decl.procedure} without a licence number"
+                f"Item {item.item_no} (HS {item.hs_code}) needs an export licence under "
+                f"{_labels(hits)}{hits[0].how()}, and is declared for {decl.procedure} without "
+                "a licence number"
             ),
-            evidence={"hs6": entry.hs6, "tier": entry.tier, "procedure": decl.procedure},
+            evidence={"procedure": decl.procedure, "certain": certain, "entries": _entries(hits)},
         )
 
 
 def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Goods that their origin state bans for Russia or Belarus, going there or to a party
+    there. Which goods each origin group bans is data: the rule's `origin_bans`."""
     params = rule.params
     if decl.procedure not in params["procedures"]:
         return
-    origins = ctx.country_groups[params["origin_group"]]
     banned = ctx.country_groups[params["destination_group"]]
     places = [("destination", decl.country_of_destination)]
     for role, party in decl.parties():
@@ -77,23 +125,172 @@ def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
     if not hits:
         return
     where = ", ".join(f"{_role(hit['role'])} in {country_name(hit['country'])}" for hit in hits)
+    every = params.get("goods", "listed") == "all"
     for item in decl.items:
-        if item.country_of_origin not in origins:
+        bans = [
+            ban
+            for ban in params["origin_bans"]
+            if item.country_of_origin in ctx.country_groups[ban["origin_group"]]
+        ]
+        if not bans:
             continue
+        groups = [ban["origin_group"] for ban in bans]
+        lists = list(dict.fromkeys(list_id for ban in bans for list_id in ban["lists"]))
+        goods: list[Hit] = []
+        if not every:
+            # origin states' bans follow the goods, not the hub: no jurisdiction filter
+            goods = ctx.goods.lookup(item.hs_code, lists=lists, on=decl.declared_at)
+            if not goods:
+                continue
+        certain = every or any(hit.certain for hit in goods)
+        what = "all goods" if every else f"goods on {_labels(goods)}{goods[0].how()}"
+        yield Reason(
+            code=rule.id,
+            severity=_severity(rule, certain),
+            item_no=item.item_no,
+            message=(
+                f"Item {item.item_no} originates in {country_name(item.country_of_origin)}, "
+                f"which bans exports to Russia of {what}, and goes to a banned destination "
+                f"({where})"
+            ),
+            evidence={
+                "country_of_origin": item.country_of_origin,
+                "origin_group": groups[0],
+                "origin_groups": groups,
+                "destination_group": banned.id,
+                "banned_destinations": hits,
+                "goods": "all" if every else "listed",
+                "ban_lists": lists,
+                "certain": certain,
+                "entries": _entries(goods),
+            },
+        )
+
+
+def _param_date(value: object) -> date | None:
+    """A date parameter of the catalogue (YAML gives dates; text is read as ISO)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def goods_defence_suspension(
+    decl: Declaration, ctx: ScreeningContext, rule: Rule
+) -> Iterator[Reason]:
+    """Goods under a suspension of defence exports, declared within its window. A
+    suspension is not a licence requirement: no licence lifts it."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
+        return
+    start, end = _param_date(params.get("valid_from")), _param_date(params.get("valid_to"))
+    country = _declaring_country(decl)
+    on = decl.declared_at
+    for item in decl.items:
+        for hit in ctx.goods.lookup(item.hs_code, lists=params["lists"]):
+            if not hit.control_list.applies_in(country):
+                continue
+            first = start or hit.entry.valid_from
+            last = end or hit.entry.valid_to
+            if (first is not None and on < first) or (last is not None and on > last):
+                continue
+            window = f"{first or '…'} to {last or '…'}"
+            yield Reason(
+                code=rule.id,
+                severity=_severity(rule, hit.certain),
+                item_no=item.item_no,
+                message=(
+                    f"Item {item.item_no} (HS {item.hs_code}) is {hit.entry.category} under "
+                    f"{hit.label()}{hit.how()}: exports from {country_name(country)} are "
+                    f"suspended from {window}, and no licence lifts a suspension"
+                ),
+                evidence={
+                    **hit.evidence(),
+                    "suspended_from": first.isoformat() if first else None,
+                    "suspended_to": last.isoformat() if last else None,
+                    "window_set_by_rule": start is not None or end is not None,
+                    "licence_no": item.licence_no,
+                },
+            )
+
+
+def _flagged(
+    ctx: ScreeningContext, name: str, identifier: str | None, params: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Listed or military matches of one party, with why each counts."""
+    listed_topics = set(params["listed_topics"])
+    military_topics = set(params["military_topics"])
+    words = [
+        re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        for word in params["military_words"]
+    ]
+    for matcher in ctx.matchers:
+        listing = matcher.list
+        for match in matcher.match(name, identifier, cutoff=float(params["min_score"])):
+            entity = listing.entities.get(match.entity_id)
+            topics = set(entity.get("topics", quiet=True)) if entity is not None else set()
+            sanctions = listing.sanctions.get(match.entity_id, ())
+            listings = sorted(
+                {
+                    value
+                    for sanction in sanctions
+                    for prop in ("authority", "program")
+                    for value in sanction.get(prop, quiet=True)
+                }
+            )
+            military = bool(topics & military_topics) or any(
+                word.search(text) for word in words for text in listings
+            )
+            if not (military or sanctions or topics & listed_topics):
+                continue
+            yield {
+                "basis": "military end user" if military else "listed",
+                "query_name": name,
+                "list": listing.reference.id,
+                "list_version": listing.reference.version,
+                "entity_id": match.entity_id,
+                "entity_name": match.caption,
+                "score": match.score,
+                "topics": sorted(topics),
+                "listings": listings,
+            }
+
+
+def licence_catch_all(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Unlisted goods without a licence for a listed or military consignee or end user:
+    comprehensive (catch-all) control makes them need a licence all the same."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
+        return
+    unlisted = [
+        item
+        for item in decl.items
+        if not item.licence_no
+        and not any(hit.entry.licence_required for hit in _list_hits(decl, ctx, item, "all"))
+    ]
+    if not unlisted:
+        return
+    parties: list[dict[str, Any]] = []
+    for role, party in decl.parties():
+        if role in params["roles"]:
+            for flag in _flagged(ctx, party.name, getattr(party, "id", None), params):
+                parties.append({"role": role, **flag})
+    if not parties:
+        return
+    who = "; ".join(
+        f"{_role(p['role'])} {p['query_name']!r} is {p['basis']} ({p['entity_name']!r} on "
+        f"{p['list']}, score {p['score']:.2f})"
+        for p in parties
+    )
+    for item in unlisted:
         yield Reason(
             code=rule.id,
             severity=rule.severity,
             item_no=item.item_no,
             message=(
-                f"Item {item.item_no} originates in {country_name(item.country_of_origin)}, "
-                f"which bans exports to Russia, and goes to a banned destination ({where})"
+                f"Item {item.item_no} (HS {item.hs_code}) is on no control list but needs a "
+                f"licence under catch-all control: {who}; no licence number is declared"
             ),
-            evidence={
-                "country_of_origin": item.country_of_origin,
-                "origin_group": origins.id,
-                "destination_group": banned.id,
-                "banned_destinations": hits,
-            },
+            evidence={"procedure": decl.procedure, "parties": parties},
         )
 
 
@@ -118,11 +315,12 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                         for program in (sanction.get("program") or ["?"])
                     }
                 )
-                how = (
-                    f"by identifier {match.matched!r}"
-                    if match.method.startswith("identifier")
-                    else (f"as {match.matched!r}" if match.matched != match.caption else "by name")
-                )
+                if match.method == "identifier+name":
+                    how = f"by identifier {identifier!r} and as {match.matched!r}"
+                elif match.method == "identifier":
+                    how = f"by identifier {match.matched!r}"
+                else:
+                    how = f"as {match.matched!r}" if match.matched != match.caption else "by name"
                 yield Reason(
                     code=rule.id,
                     severity=rule.severity if strong else "medium",
@@ -153,5 +351,8 @@ CHECKS: dict[str, Check] = {
     "goods.controlled": goods_controlled,
     "licence.missing": licence_missing,
     "goods.reexport_ban": goods_reexport_ban,
+    "goods.defence_suspension": goods_defence_suspension,
+    "licence.catch_all": licence_catch_all,
     "party.sanctioned": party_sanctioned,
+    **LICENCE_CHECKS,
 }

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diversion.countries import CountryGroups, load_country_groups
-from diversion.goods import ControlList, load_chpl
+from diversion.goods import ControlList, ControlLists, load_chpl, load_control_lists
+from diversion.licences import LicenceRegister, LicenceStore, demo_register
 from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher, cached_matcher
 from diversion.matching.vocabulary import references as name_tables
 from diversion.reference import ReferenceData
-from diversion.rules import Catalogue, load_catalogue
+from diversion.rules import Catalogue, load_catalogue, load_config
 from diversion.store import Store
 
 
@@ -23,29 +24,49 @@ class ScreeningContext:
     sanctions_lists: list[SanctionsList]
     catalogue: Catalogue
     matchers: list[Matcher] = field(default_factory=list)
+    # None: licence numbers are not checked (a bare context); front ends always attach one
+    licences: LicenceRegister | None = None
+    # The control lists the goods rules apply; None: the bundled ones, with `control_list` as
+    # the CHPL. `for_store` adds the lists a user put in the home.
+    control_lists: ControlLists | None = None
 
     def __post_init__(self) -> None:
         if not self.matchers:
             self.matchers = [Matcher(sanctions_list) for sanctions_list in self.sanctions_lists]
+        if self.control_lists is None:
+            self.control_lists = load_control_lists(chpl=self.control_list)
+
+    @property
+    def goods(self) -> ControlLists:
+        """The control lists and HS concordance (always set once the context is built)."""
+        assert self.control_lists is not None
+        return self.control_lists
 
     @classmethod
     def bundled(cls) -> ScreeningContext:
-        """The embedded default: the CHPL, our country groups and the demo sanctions list."""
+        """The embedded default: the CHPL, our country groups, the demo list and licences."""
         return cls(
             control_list=load_chpl(),
             country_groups=load_country_groups(),
             sanctions_lists=[demo_list()],
             catalogue=load_catalogue(),
+            licences=demo_register(),
         )
 
     @classmethod
     def for_store(
-        cls, store: Store, index_cache: Path | None = None
+        cls,
+        store: Store,
+        index_cache: Path | None = None,
+        control_lists_dir: Path | None = None,
+        rules_config: Path | None = None,
     ) -> tuple[ScreeningContext, bool]:
         """The active snapshots of every list in the store; the demo list if there are none.
 
         The flag says the demo list stood in, so that front ends can say so loudly. Name
         indexes are kept under `index_cache` (one per snapshot) and reused when present.
+        Control lists in `control_lists_dir` apply besides the bundled ones, and the rules
+        file `rules_config` (if it exists) tunes the catalogue.
         """
         stored = ListStore(store).active_lists()
         fallback = not stored
@@ -55,18 +76,42 @@ class ScreeningContext:
                 control_list=load_chpl(),
                 country_groups=load_country_groups(),
                 sanctions_lists=lists,
-                catalogue=load_catalogue(),
+                catalogue=load_config(load_catalogue(), rules_config),
                 matchers=[cached_matcher(listed, index_cache) for listed in lists],
+                control_lists=load_control_lists(user_dir=control_lists_dir),
+                licences=LicenceStore(store).register(),
             ),
             fallback,
         )
 
+    def unknown_control_lists(self) -> list[str]:
+        """Control-list ids the active rules name that are not loaded, as messages: a rule
+        must not quietly read no list because of a typo in a rules file."""
+        loaded = {control_list.id for control_list in self.goods}
+        problems = []
+        for rule in self.catalogue.active.values():
+            named: list[str] = []
+            for key in ("lists", "skip_lists"):
+                value = rule.params.get(key)
+                if isinstance(value, list):
+                    named += [str(v) for v in value]
+            for ban in rule.params.get("origin_bans") or ():
+                named += [str(v) for v in ban.get("lists", ())]
+            problems += [
+                f"rule {rule.id} names control list {list_id!r}, which is not loaded "
+                f"(loaded: {', '.join(sorted(loaded))})"
+                for list_id in dict.fromkeys(named)
+                if list_id not in loaded
+            ]
+        return problems
+
     @property
     def reference_data(self) -> list[ReferenceData]:
         return [
-            self.catalogue.reference,
-            self.control_list.reference,
+            *self.catalogue.references,
+            *self.goods.references,
             self.country_groups.reference,
             *name_tables(),
             *(sanctions_list.reference for sanctions_list in self.sanctions_lists),
+            *([self.licences.reference] if self.licences is not None else []),
         ]

@@ -29,7 +29,7 @@ class Screener:
     def screen(self, declaration: Declaration) -> Decision:
         catalogue = self.context.catalogue
         reasons: list[Reason] = []
-        for rule_id, rule in catalogue.rules.items():
+        for rule_id, rule in catalogue.active.items():
             reasons.extend(CHECKS[rule_id](declaration, self.context, rule))
         reasons.sort(key=Reason.sort_key)
         worst = reasons[0].severity if reasons else SEVERITY_ORDER[-1]

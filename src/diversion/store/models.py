@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -57,3 +68,102 @@ class EntityRow(Base):
     schema: Mapped[str] = mapped_column(String(40))
     caption: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LicenceRow(Base):
+    """A licence in the register, with how much has been drawn on it so far.
+
+    Quantities and values are whole thousandths (`*_milli`), so that the database itself adds
+    and compares them exactly: depletion is one conditional UPDATE on these columns.
+    """
+
+    __tablename__ = "licences"
+    __table_args__ = (
+        # the last line of defence: no writer, however buggy, can overdraw a licence
+        CheckConstraint(
+            "quantity_limit_milli IS NULL OR quantity_used_milli <= quantity_limit_milli",
+            name="ck_licences_quantity_within_limit",
+        ),
+        CheckConstraint(
+            "value_limit_milli IS NULL OR value_used_milli <= value_limit_milli",
+            name="ck_licences_value_within_limit",
+        ),
+        CheckConstraint(
+            "quantity_used_milli >= 0 AND value_used_milli >= 0", name="ck_licences_used"
+        ),
+    )
+
+    licence_no: Mapped[str] = mapped_column(String(60), primary_key=True)
+    holder_name: Mapped[str | None] = mapped_column(Text)
+    holder_id: Mapped[str | None] = mapped_column(String(60))
+    type: Mapped[str] = mapped_column(String(20))  # individual | general
+    authority: Mapped[str] = mapped_column(String(200))
+    goods: Mapped[list[str]] = mapped_column(JSON)  # HS codes or prefixes, digits only
+    goods_description: Mapped[str | None] = mapped_column(Text)
+    destinations: Mapped[list[str]] = mapped_column(JSON)  # ISO alpha-2; empty = any
+    consignee_name: Mapped[str | None] = mapped_column(Text)
+    end_user_name: Mapped[str | None] = mapped_column(Text)
+    quantity_limit_milli: Mapped[int | None] = mapped_column(BigInteger)
+    quantity_used_milli: Mapped[int] = mapped_column(BigInteger)
+    value_limit_milli: Mapped[int | None] = mapped_column(BigInteger)
+    value_used_milli: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)  # inclusive, like valid_from
+    status: Mapped[str] = mapped_column(String(20))  # active | suspended | revoked
+    source: Mapped[str] = mapped_column(Text)  # how it entered the register
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LicenceEventRow(Base):
+    """A change of a licence: added, imported, suspended, reinstated, revoked, with its reason."""
+
+    __tablename__ = "licence_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    licence_no: Mapped[str] = mapped_column(
+        String(60), ForeignKey("licences.licence_no"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # the status after the event
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AcceptedDeclarationRow(Base):
+    """A declaration accepted for the licences it draws on; its id can be accepted only once."""
+
+    __tablename__ = "accepted_declarations"
+
+    declaration_id: Mapped[str] = mapped_column(String(140), primary_key=True)
+    declared_at: Mapped[date] = mapped_column(Date)
+    exporter_name: Mapped[str] = mapped_column(Text)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))  # accepted | cancelled
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class DepletionRow(Base):
+    """What one goods item of an accepted declaration drew from one licence."""
+
+    __tablename__ = "licence_depletions"
+    __table_args__ = (UniqueConstraint("declaration_id", "item_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[str] = mapped_column(
+        String(140), ForeignKey("accepted_declarations.declaration_id"), index=True
+    )
+    item_no: Mapped[int] = mapped_column(Integer)
+    licence_no: Mapped[str] = mapped_column(
+        String(60), ForeignKey("licences.licence_no"), index=True
+    )
+    hs_code: Mapped[str] = mapped_column(String(10))
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    value_milli: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    depleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
