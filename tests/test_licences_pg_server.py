@@ -56,6 +56,7 @@ def test_run_without_a_server_warns_outside_ci_and_fails_in_ci(
 ) -> None:
     monkeypatch.delenv(pg.URL_VAR, raising=False)
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv(pg.REQUIRE_VAR, raising=False)  # .ci/run sets it
     monkeypatch.setattr(pg, "start", _cannot_start)
     probe = [
         sys.executable,
