@@ -8,6 +8,7 @@ import pytest
 from diversion.lists.bundled import load_ftm_file as load_ftm_list
 from diversion.matching import Matcher
 from diversion.matching.analysis import GENERIC, NAME, PATRONYMIC, PLACE, analyse, split_aliases
+from diversion.matching.features import VOWEL_SHIFT_SIMILARITY, part_similarity
 from diversion.matching.pairs import Pair, score_pair
 from diversion.matching.scoring import DEFAULT_THRESHOLD
 from diversion.matching.text import homoglyph_readings, to_ascii
@@ -103,6 +104,76 @@ def test_chinese_company_meets_its_english_name() -> None:
     assert chinese.forms == {"llc"}
     score = pair_score("深圳市华诚达电子有限公司", "Shenzhen Huachengda Electronics Co., Ltd.")
     assert score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("traditional", "pinyin", "english"),
+    [
+        # real UN list entries (KPe.059, KPe.055) and the pinyin forms of their Han names
+        (
+            "沈忠國際海運有限公司",
+            "SHENZHONG GUOJI HAIYUN YOUXIAN GONGSI",
+            "Shenzhong International Shipping Co., Ltd.",
+        ),
+        (
+            "華信船務(香港)有限公司",
+            "Huaxin Chuanwu (Xianggang) Youxian Gongsi",
+            "HUAXIN SHIPPING HONGKONG LTD",
+        ),
+    ],
+)
+def test_traditional_characters_pinyin_and_english_meet(
+    traditional: str, pinyin: str, english: str
+) -> None:
+    han = analyse(traditional, "Company")
+    assert han.forms == {"llc"} and "shipping" in {p.text for p in han.parts}
+    # company words written in pinyin read as the Han ones: guoji -> international
+    assert [p.text for p in analyse(pinyin, "Company").parts][:3] == [p.text for p in han.parts][:3]
+    for a, b in ((traditional, pinyin), (traditional, english), (pinyin, english)):
+        assert pair_score(a, b) >= DEFAULT_THRESHOLD, (a, b)
+
+
+def test_traditional_characters_are_read_with_their_phrase_readings() -> None:
+    # 長安 is Chang'an; read character by character, 長 would be "zhang"
+    assert analyse("長安海連技術有限公司", "Company").parts[0].text == "changanhailian"
+    assert pair_score("長安海連技術有限公司", "Chang'an Hailian Jishu Youxian Gongsi") >= (
+        DEFAULT_THRESHOLD
+    )
+
+
+@pytest.mark.parametrize(
+    ("russian", "native"),
+    [
+        # real OFAC entries and the forms their own passports use (Kyrgyz uulu, Kazakh -uly,
+        # Uzbek o'g'li)
+        ("KOLBAYEV, Kamchybek Asanbekovich", "Kamchybek Asanbek uulu Kolbayev"),
+        ("KOLBAYEV, Kamchybek Asanbekovich", "Колбаев Камчыбек Асанбекұлы"),
+        ("KASENOV, Adilet Zhakypovich", "Adilet Zhakyp uulu Kasenov"),
+        ("JALOLOV, Najmiddin Kamolitdinovich", "Jalolov Najmiddin Kamoliddin o'g'li"),
+    ],
+)
+def test_patronymics_meet_across_russian_and_turkic_forms(russian: str, native: str) -> None:
+    assert pair_score(russian, native, "Person") >= DEFAULT_THRESHOLD
+    # the father's name decides: another father is another person
+    other = native.replace("Asanbek", "Bolotbek").replace("Zhakyp", "Mamyt")
+    other = other.replace("Kamoliddin", "Rustam").replace("Асанбек", "Болотбек")
+    assert pair_score(russian, other, "Person") < DEFAULT_THRESHOLD
+
+
+def test_long_words_with_other_vowels_are_close() -> None:
+    # Uzbek o' against the Russian u, Russian unstressed o against a (real OFAC/UN pairs)
+    assert pair_score(
+        "BURANOV, Suhayl Fatilloevich", "Bo'ronov Suhayl Fatillo o'g'li", "Person"
+    ) >= (DEFAULT_THRESHOLD)
+
+    # short words keep their vowels (Ivan is not Ivon); long ones need the same consonants
+    def similarity(a: str, b: str) -> float:
+        return part_similarity(analyse(a, "Person").parts[0], analyse(b, "Person").parts[0])
+
+    assert similarity("Ivan", "Ivon") == 0.0
+    assert similarity("Buranov", "Boronov") == VOWEL_SHIFT_SIMILARITY
+    assert similarity("Buranov", "Baranova") == 0.0  # another consonant (the feminine a is a vowel)
+    assert similarity("Sutton", "Sitten") == VOWEL_SHIFT_SIMILARITY
 
 
 def test_generic_words_do_not_match_on_their_own() -> None:

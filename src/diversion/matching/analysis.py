@@ -16,7 +16,13 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
 
-from diversion.matching.text import han_runs, homoglyph_readings, romanisation_key, to_ascii
+from diversion.matching.text import (
+    han_runs,
+    homoglyph_readings,
+    romanisation_key,
+    simplified,
+    to_ascii,
+)
 from diversion.matching.text import words as words_of
 from diversion.matching.vocabulary import vocabulary
 
@@ -29,6 +35,7 @@ NUMBER = "number"
 INITIAL = "initial"
 
 PERSON_SCHEMATA = frozenset({"Person"})
+PINYIN_SPAN = 4  # words of a pinyin company word or form written apart ("you xian gong si")
 # Arabic and Berber particles before a father's name: "Muhammad bin Salman".
 NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
 # Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
@@ -200,18 +207,55 @@ def _han_tokens(run: str) -> list[tuple[str, str]]:
     return out
 
 
+def _read_pinyin(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Company words, places and legal forms written in pinyin ("Guoji Haiyun Youxian
+    Gongsi") read as the Han ones are (international, shipping, llc), so that a firm's
+    pinyin name meets its Han name and its English name."""
+    table = vocabulary().pinyin_words
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(PINYIN_SPAN, len(tokens) - i), 0, -1):
+            span = tokens[i : i + size]
+            if any(kind != NAME for _, kind in span):
+                continue
+            hit = table.get("".join(token for token, _ in span))
+            if hit is not None:
+                value, kind = hit
+                if kind == "form":
+                    out.append((f"form:{value}", "form"))
+                else:
+                    out.extend((token, kind) for token in value.split())
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def _tokens(name: str) -> list[tuple[str, str]]:
     """(ascii token, provisional kind) for every word of the name, Han included."""
     out: list[tuple[str, str]] = []
     for is_han, piece in han_runs(unicodedata.normalize("NFKC", name)):
         if is_han:
-            out.extend(_han_tokens(piece))
+            out.extend(_han_tokens(simplified(piece)))
             continue
         for word in words_of(piece):
             folded = to_ascii(word)
             if folded:
                 out.append((folded, NUMBER if folded.isdigit() else NAME))
     return out
+
+
+def patronymic_root(token: str) -> str:
+    """The father's name inside a patronymic, so that its Russian, Kazakh, Kyrgyz and Uzbek
+    forms meet: Asanbekovich, Asanbekuly and "Asanbek uulu" are all Asanbek."""
+    vocab = vocabulary()
+    for suffix in vocab.patronymic_suffixes:  # longest first
+        if token.endswith(suffix) and len(token) >= len(suffix) + 3:
+            return token[: -len(suffix)]
+    return token
 
 
 def _is_patronymic(token: str) -> bool:
@@ -228,6 +272,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     vocab = vocabulary()
     person = schema in PERSON_SCHEMATA
     tokens = _tokens(name)
+    if not person:
+        tokens = _read_pinyin(tokens)
     forms: set[str] = set()
     form_words: list[str] = []
     kept: list[tuple[str, str]] = []
@@ -330,7 +376,7 @@ def _part(
         following = kept[position + 1][0] if position + 1 < len(kept) else ""
         previous = kept[position - 1][0] if position > 0 else ""
         if following in vocab.patronymic_words or _is_patronymic(token) or previous in NASAB:
-            return Part(token, PATRONYMIC, key)
+            return Part(token, PATRONYMIC, romanisation_key(patronymic_root(token)))
         if len(token) == 1:
             return Part(token, INITIAL, key)
         return Part(token, NAME, key)

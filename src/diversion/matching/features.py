@@ -9,6 +9,7 @@ addresses).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,12 +26,18 @@ from diversion.matching.analysis import (
     analyse,
     country_word,
 )
+from diversion.matching.text import romanisation_key, skeleton
 
 # How much a part counts in a name, by kind. Generic words ("Group", "Trading") and places
 # ("Shenzhen") count little, so that two firms share them without matching.
 PART_WEIGHTS = {NAME: 1.0, PATRONYMIC: 0.35, INITIAL: 0.3, GENERIC: 0.2, PLACE: 0.25}
 MIN_PART_SIMILARITY = 0.6  # two parts below this are not the same word
 KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly the same
+# Long words with the same consonants and other vowels: unstressed Russian o/a, Uzbek oʻ
+# against Russian u, Belarusian a/ia (Buranov/Boʻronov, Yuldashev/Yoʻldoshev, Stepan/Stiapan)
+VOWEL_SHIFT_LENGTH = 6
+VOWEL_SHIFT_SIMILARITY = 0.8
+_VOWEL_GROUPS = re.compile("[aeiouy]+")
 # A pair of similar words counts for (similarity - FLOOR) / (1 - FLOOR): one typo in a long
 # word costs little, two in a short word most of the pair.
 SIMILARITY_FLOOR = 0.3
@@ -66,12 +73,25 @@ def part_similarity(a: Part, b: Part) -> float:
     else:
         edits = min(OSA.distance(a.text, b.text), OSA.distance(a.key, b.key))
         longest = max(len(a.text), len(b.text))
-        if edits > _edit_budget(min(len(a.text), len(b.text))):
+        shortest = min(len(a.text), len(b.text))
+        if edits <= _edit_budget(shortest):
+            similarity = 1.0 - edits / longest
+        elif (
+            shortest >= VOWEL_SHIFT_LENGTH
+            and skeleton(a.text) == skeleton(b.text)
+            and _syllables(a.text) == _syllables(b.text)
+        ):
+            similarity = VOWEL_SHIFT_SIMILARITY
+        else:
             return 0.0
-        similarity = 1.0 - edits / longest
     if {a.kind, b.kind} == {NAME, PATRONYMIC}:
         similarity *= 0.5  # a father's name is not a given name: "bin Salman" is not "Salman"
     return similarity
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups: a vowel shift keeps them (Buranov, Boronov); an ending does not (Buranova)."""
+    return len(_VOWEL_GROUPS.findall(word))
 
 
 def _edit_budget(length: int) -> int:
@@ -139,7 +159,13 @@ def align(query: Sequence[Part], listed: Sequence[Part], person: bool = True) ->
 
 
 def _joined(parts: Sequence[Part]) -> str:
-    return "".join(p.key for p in parts if p.kind in (NAME, PATRONYMIC))
+    """The words run together, for names split or joined differently ("Plat Ono Vich"). A
+    patronymic counts whole here: its key is only the father's name."""
+    return "".join(
+        romanisation_key(p.text) if p.kind == PATRONYMIC else p.key
+        for p in parts
+        if p.kind in (NAME, PATRONYMIC)
+    )
 
 
 def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str]]:

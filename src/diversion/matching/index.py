@@ -26,7 +26,7 @@ from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_al
 from diversion.matching.features import MIN_PART_SIMILARITY, identifier_key, part_similarity
 from diversion.matching.text import skeleton
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"  # raise whenever name analysis or blocking keys change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5

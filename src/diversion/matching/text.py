@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import opencc
 from rigour.text.translit import ascii_text
 
 from diversion.matching.vocabulary import vocabulary
@@ -93,6 +94,18 @@ def skeleton(word: str) -> str:
     if len(key) <= 2:
         return key
     return key[0] + "".join(ch for ch in key[1:] if ch not in "aeiouyhjw")
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=20_000)
+def simplified(han: str) -> str:
+    """Traditional characters as simplified ones (華 -> 华, 長 -> 长), so that Hong Kong and
+    Taiwan spellings meet mainland ones and pinyin reads 長安 as Chang'an, not Zhang'an."""
+    return str(_to_simplified().convert(han))
 
 
 def han_runs(text: str) -> list[tuple[bool, str]]:

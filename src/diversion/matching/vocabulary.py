@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from rigour.text.translit import ascii_text
 
 from diversion.reference import ReferenceData, describe, load_yaml, package_file
@@ -62,6 +63,9 @@ class Vocabulary:
     patronymic_words: frozenset[str]
     han_places: dict[str, str]
     han_words: dict[str, str]
+    # Han company words, places and forms of two or more characters by their pinyin, syllables
+    # joined ("guoji"): (English rendering or legal-form class, kind)
+    pinyin_words: dict[str, tuple[str, str]]
     places: frozenset[str]
     _longest_variant: int = field(default=1)
     _longest_form: int = field(default=1)
@@ -234,6 +238,11 @@ def vocabulary() -> Vocabulary:
     suffixes, patronymic_words = _patronymics(
         load_yaml(data_path("patronymics.yml")) or {}, letters
     )
+    pinyin_words: dict[str, tuple[str, str]] = {}
+    for table, kind in ((han_forms, "form"), (han_places, "place"), (han_words, "generic")):
+        for han, value in sorted(table.items()):
+            if len(han) >= 2 and value:
+                pinyin_words.setdefault("".join(lazy_pinyin(han)), (value, kind))
     return Vocabulary(
         letters=letters,
         homoglyphs=_homoglyphs(load_yaml(data_path("homoglyphs.yml"))),
@@ -249,6 +258,7 @@ def vocabulary() -> Vocabulary:
         patronymic_words=patronymic_words,
         han_places=han_places,
         han_words=han_words,
+        pinyin_words=pinyin_words,
         places=frozenset(
             token for place in han_places.values() for token in place.split() if len(token) > 3
         ),
