@@ -13,7 +13,7 @@ ENTITIES: list[dict[str, object]] = [
             "name": ["ТОО «Элем Групп»"],
             "alias": ["ELEM GROUP LLP"],
             "country": ["kz"],
-            "registrationNumber": ["220440012345"],
+            "registrationNumber": ["220440012302"],
         },
     },
     {

@@ -34,7 +34,7 @@ DAY = date(2024, 5, 2)
 LICENCE = Licence(
     licence_no="KZ-EXP-1",
     holder_name="ТОО «Степной Чип»",
-    holder_id="140340009123",
+    holder_id="140340009120",
     type="individual",
     authority="Test authority",
     goods=("8542", "854140"),
@@ -67,7 +67,7 @@ def declaration(*items: dict[str, Any], **changes: Any) -> Declaration:
         "declaration_id": "L-1",
         "declared_at": DAY.isoformat(),
         "procedure": "export",
-        "exporter": {"name": "ТОО «Степной Чип»", "country": "KZ", "id": "140340009123"},
+        "exporter": {"name": "ТОО «Степной Чип»", "country": "KZ", "id": "140340009120"},
         "consignee": {"name": "Anadolu Elektronik A.Ş.", "country": "TR"},
         "country_of_dispatch": "KZ",
         "country_of_destination": "TR",
@@ -149,7 +149,7 @@ def test_holder_ids_decide_when_both_sides_have_one() -> None:
     assert finding.code == "licence.wrong_holder"
     assert finding.evidence["compared"] == "holder id"
     same_id = declaration(
-        exporter={"name": "Some Other Name", "country": "KZ", "id": "1403 4000 9123"}
+        exporter={"name": "Some Other Name", "country": "KZ", "id": "1403 4000 9120"}
     )
     assert only(same_id, state()).code == "licence.covered"
 
@@ -303,7 +303,7 @@ def test_name_key_folds_layout_and_legal_forms() -> None:
 GOOD_ROW = {
     "licence_no": "KZ-EXP-1",
     "holder_name": "ТОО «Степной Чип»",
-    "holder_id": "140340009123",
+    "holder_id": "140340009120",
     "type": "individual",
     "authority": "Test authority",
     "goods": "8542; 8541.40 ;85;8542.319",

@@ -138,7 +138,7 @@ def test_accept_draws_refuses_and_cancel_gives_back(home: Path) -> None:
 def test_screen_uses_the_register_of_the_store(home: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     licensed = row(
-        declaration_id="T-9", declared_at="2024-03-05", exporter_id="140340009123",
+        declaration_id="T-9", declared_at="2024-03-05", exporter_id="140340009120",
         exporter_name="ТОО «Ертис Подшипник Сервис»", hs_code="8482.10", quantity="100",
         consignee_name="Göksu Bakliyat Gıda San. ve Tic. A.Ş.", licence_no="KZ-EXP-2024-00311",
     )  # fmt: skip
@@ -176,7 +176,7 @@ def test_concurrent_accept_processes_never_overdraw(any_store: Store, tmp_path: 
     (tmp_path / "licences.csv").write_text(licence_csv([limit]), encoding="utf-8")
     register.import_file(tmp_path / "licences.csv")
     base = row(
-        declared_at="2024-05-02", exporter_name="ТОО «Степной Чип»", exporter_id="140340009123",
+        declared_at="2024-05-02", exporter_name="ТОО «Степной Чип»", exporter_id="140340009120",
         consignee_name="Anadolu Elektronik A.Ş.", hs_code="8542.31", quantity="10", value="100",
         licence_no="KZ-EXP-1",
     )  # fmt: skip

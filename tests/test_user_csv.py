@@ -17,7 +17,7 @@ def write(tmp_path: Path, body: str, header: str = HEADER) -> Path:
 def test_rows_become_entities_with_sanctions(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        'b1,Company,ТОО «Пример»,"TOO Primer; PRIMER LLP",Kazakhstan,"BIN:220440012345; 99887766",'
+        'b1,Company,ТОО «Пример»,"TOO Primer; PRIMER LLP",Kazakhstan,"BIN:220440012302; 99887766",'
         '"Almaty, Abay 1",BANK-WATCH,Fronts for a listed buyer,2024-05-01\n'
         "p1,Person,Иван Петров,Ivan Petrov,RU,passport:4510123456,,BANK-WATCH,,\n",
     )
@@ -25,7 +25,7 @@ def test_rows_become_entities_with_sanctions(tmp_path: Path) -> None:
     company, sanction, person, _ = parsed.entities
     assert company.get("alias") == ["TOO Primer", "PRIMER LLP"]
     assert company.get("country") == ["kz"]
-    assert sorted(company.get("registrationNumber")) == ["220440012345", "99887766"]
+    assert sorted(company.get("registrationNumber")) == ["220440012302", "99887766"]
     assert company.get("address") == ["Almaty, Abay 1"]
     assert sanction.get("entity") == ["b1"] and sanction.get("listingDate") == ["2024-05-01"]
     assert sanction.get("program") == ["BANK-WATCH"]

@@ -17,6 +17,7 @@ from diversion.cli import goods as goods_cli
 from diversion.cli import licences as licences_cli
 from diversion.cli import lists as lists_cli
 from diversion.cli import match as match_cli
+from diversion.cli import network as network_cli
 from diversion.cli.common import (
     DbOption,
     HomeOption,
@@ -50,6 +51,7 @@ app.add_typer(lists_cli.app, name="lists")
 app.add_typer(licences_cli.app, name="licences")
 app.add_typer(goods_cli.app, name="goods")
 app.add_typer(match_cli.app, name="match")
+app.add_typer(network_cli.app, name="network")
 T = TypeVar("T")
 
 

@@ -99,6 +99,8 @@ def import_(
     """Import official list files as a new snapshot, which becomes active if it reads whole."""
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
+    if fmt == "registry-csv":
+        fail("a registry is not a sanctions list: use `diversion network import`", 2)
     _, store = store_for(home, db)
     _import(ListStore(store), fmt, paths, list_name)
 
@@ -113,7 +115,7 @@ def ls(
 ) -> None:
     """The lists, their active snapshot, counts and dates."""
     _, store = store_for(home, db)
-    rows = ListStore(store).lists()
+    rows = ListStore(store).lists("sanctions")
     if as_json:
         out = [
             {"list": name, "snapshots": total, "active": None if s is None else {

@@ -112,9 +112,16 @@ class ListStore:
         paths: Sequence[Path],
         list_name: str | None = None,
         progress: Progress | None = None,
+        kind: str = "sanctions",
     ) -> ImportOutcome:
-        """Parse `paths` as `fmt` and make them the active snapshot of the list."""
+        """Parse `paths` as `fmt` and make them the active snapshot of the list. `kind` says
+        what the list is: `sanctions` (screened against) or `registry` (the network)."""
         name = list_name or default_list_name(fmt)
+        known = self.kind(name)
+        if known is not None and known != kind:
+            raise ListFormatError(
+                ", ".join(str(p) for p in paths), "", f"{name!r} is a {known} list, not a {kind}"
+            )
         read = importer(fmt)
         files, sha256 = _fingerprint(paths)
         active = self.active(name)
@@ -140,7 +147,7 @@ class ListStore:
         with self.store.transaction() as session:
             row = session.get(SanctionsListRow, name, with_for_update=True)
             if row is None:
-                row = SanctionsListRow(name=name, created_at=now)
+                row = SanctionsListRow(name=name, created_at=now, kind=kind)
                 session.add(row)
                 session.flush()
             seq = (
@@ -191,10 +198,19 @@ class ListStore:
             snapshot = session.get(SnapshotRow, row.active_snapshot_id)
             return Snapshot.of(snapshot) if snapshot else None
 
-    def lists(self) -> list[tuple[str, Snapshot | None, int]]:
-        """Every list with its active snapshot and its number of snapshots."""
+    def kind(self, list_name: str) -> str | None:
+        """`sanctions` or `registry`, or None for a list not in the store."""
         with self.store.read() as session:
-            rows = session.scalars(select(SanctionsListRow).order_by(SanctionsListRow.name)).all()
+            row = session.get(SanctionsListRow, list_name)
+            return None if row is None else row.kind
+
+    def lists(self, kind: str | None = None) -> list[tuple[str, Snapshot | None, int]]:
+        """Every list (of a kind) with its active snapshot and its number of snapshots."""
+        with self.store.read() as session:
+            query = select(SanctionsListRow).order_by(SanctionsListRow.name)
+            if kind is not None:
+                query = query.where(SanctionsListRow.kind == kind)
+            rows = session.scalars(query).all()
             out = []
             for row in rows:
                 active = (
@@ -237,8 +253,9 @@ class ListStore:
     def load(self, snapshot: Snapshot) -> SanctionsList:
         return SanctionsList.build(snapshot.reference, self.entities(snapshot.id))
 
-    def active_lists(self) -> list[SanctionsList]:
-        return [self.load(active) for _, active, _ in self.lists() if active is not None]
+    def active_lists(self, kind: str = "sanctions") -> list[SanctionsList]:
+        """The active snapshot of every list of a kind: sanctions lists unless asked."""
+        return [self.load(active) for _, active, _ in self.lists(kind) if active is not None]
 
     def find(self, entity_id: str) -> list[tuple[Snapshot, EntityProxy]]:
         """The entity as it stands in each active snapshot that holds it."""

@@ -15,6 +15,7 @@ from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
 from diversion.screening.licence_checks import LICENCE_CHECKS
+from diversion.screening.network_checks import NETWORK_CHECKS
 
 Check = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
 
@@ -355,4 +356,5 @@ CHECKS: dict[str, Check] = {
     "licence.catch_all": licence_catch_all,
     "party.sanctioned": party_sanctioned,
     **LICENCE_CHECKS,
+    **NETWORK_CHECKS,
 }

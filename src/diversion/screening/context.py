@@ -12,6 +12,9 @@ from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher, cached_matcher
 from diversion.matching.vocabulary import references as name_tables
+from diversion.network.bundled import demo_network
+from diversion.network.graph import Network
+from diversion.network.links import NetworkStore
 from diversion.reference import ReferenceData
 from diversion.rules import Catalogue, load_catalogue, load_config
 from diversion.store import Store
@@ -29,6 +32,8 @@ class ScreeningContext:
     # The control lists the goods rules apply; None: the bundled ones, with `control_list` as
     # the CHPL. `for_store` adds the lists a user put in the home.
     control_lists: ControlLists | None = None
+    # The company registry with its links to the lists; None: no registry imported
+    network: Network | None = None
 
     def __post_init__(self) -> None:
         if not self.matchers:
@@ -44,13 +49,18 @@ class ScreeningContext:
 
     @classmethod
     def bundled(cls) -> ScreeningContext:
-        """The embedded default: the CHPL, our country groups, the demo list and licences."""
+        """The embedded default: the CHPL, our country groups, the demo list, licences and
+        registry."""
+        listing = demo_list()
+        matcher = Matcher(listing)
         return cls(
             control_list=load_chpl(),
             country_groups=load_country_groups(),
-            sanctions_lists=[demo_list()],
+            sanctions_lists=[listing],
             catalogue=load_catalogue(),
+            matchers=[matcher],
             licences=demo_register(),
+            network=demo_network(listing, matcher),
         )
 
     @classmethod
@@ -71,15 +81,17 @@ class ScreeningContext:
         stored = ListStore(store).active_lists()
         fallback = not stored
         lists = stored or [demo_list()]
+        matchers = [cached_matcher(listed, index_cache) for listed in lists]
         return (
             cls(
                 control_list=load_chpl(),
                 country_groups=load_country_groups(),
                 sanctions_lists=lists,
                 catalogue=load_config(load_catalogue(), rules_config),
-                matchers=[cached_matcher(listed, index_cache) for listed in lists],
+                matchers=matchers,
                 control_lists=load_control_lists(user_dir=control_lists_dir),
                 licences=LicenceStore(store).register(),
+                network=NetworkStore(store).network(lists, matchers),
             ),
             fallback,
         )
@@ -113,5 +125,6 @@ class ScreeningContext:
             self.country_groups.reference,
             *name_tables(),
             *(sanctions_list.reference for sanctions_list in self.sanctions_lists),
+            *(self.network.references if self.network is not None else []),
             *([self.licences.reference] if self.licences is not None else []),
         ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -34,6 +35,8 @@ class SanctionsListRow(Base):
         String(140), ForeignKey("list_snapshots.id", use_alter=True, name="fk_lists_active")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # `sanctions`: screened against; `registry`: companies, owners and officers (network)
+    kind: Mapped[str] = mapped_column(String(20), default="sanctions", server_default="sanctions")
 
 
 class SnapshotRow(Base):
@@ -167,3 +170,43 @@ class DepletionRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     depleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reversed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RegistryLinkRow(Base):
+    """A registry entity recorded as the same party as a list entity, with the match score:
+    a link, never a merge."""
+
+    __tablename__ = "registry_links"
+    __table_args__ = (
+        UniqueConstraint(
+            "registry_snapshot_id", "registry_entity_id", "list_snapshot_id", "list_entity_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registry_snapshot_id: Mapped[str] = mapped_column(
+        String(140), ForeignKey("list_snapshots.id"), index=True
+    )
+    registry_entity_id: Mapped[str] = mapped_column(String(300))
+    list_snapshot_id: Mapped[str] = mapped_column(String(140), ForeignKey("list_snapshots.id"))
+    list_entity_id: Mapped[str] = mapped_column(String(300))
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(40))
+    explanation: Mapped[str] = mapped_column(Text)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegistryLinkingRow(Base):
+    """That a registry snapshot was linked to a list snapshot (with how many links)."""
+
+    __tablename__ = "registry_linkings"
+
+    registry_snapshot_id: Mapped[str] = mapped_column(
+        String(140), ForeignKey("list_snapshots.id"), primary_key=True
+    )
+    list_snapshot_id: Mapped[str] = mapped_column(
+        String(140), ForeignKey("list_snapshots.id"), primary_key=True
+    )
+    threshold: Mapped[float] = mapped_column(Float)
+    links: Mapped[int] = mapped_column(Integer)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -42,6 +42,10 @@ FORMATS: dict[str, Format] = {
     ),
     "uk": Format("uk", "read_uk", "uk-sanctions", "the UK Sanctions List (FCDO)"),
     "ftm": Format("ftm", "read_ftm", "ftm", "FollowTheMoney entities, one JSON object per line"),
+    "registry-csv": Format(
+        "diversion.network.registry_csv", "read_registry_csv", "registry",
+        "a company registry: entities.csv and, optionally, relations.csv (docs/network.md)",
+    ),
     "csv": Format(
         "user_csv", "read_user_csv", "user",
         "a CSV with id, schema, name, aliases, country, identifiers, address, program, reason, "
@@ -55,7 +59,8 @@ def importer(fmt: str) -> Importer:
         spec = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown list format {fmt!r}; known: {', '.join(FORMATS)}") from None
-    module = import_module(f"diversion.lists.importers.{spec.module}")
+    name = spec.module if "." in spec.module else f"diversion.lists.importers.{spec.module}"
+    module = import_module(name)
     loaded: Importer = getattr(module, spec.function)
     return loaded
 

@@ -1,0 +1,187 @@
+"""`diversion network`: import company registries, link them to the lists, and show an
+entity's owners, holdings, officers and path to a listed party."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from diversion.cli.common import DbOption, HomeOption, fail, out_console, store_for
+from diversion.cli.lists import _progress, _report_import
+from diversion.home import Home
+from diversion.lists import demo_list
+from diversion.lists.importers import ListFormatError
+from diversion.lists.snapshots import ListStore
+from diversion.matching import cached_matcher
+from diversion.network.graph import Network
+from diversion.network.links import NetworkStore
+from diversion.network.ownership import RULES, describe_path
+from diversion.store import Store
+
+app = typer.Typer(help="Company registries, ownership and officers.", no_args_is_help=True)
+FORMATS = ("registry-csv", "ftm")
+DEFAULT_NAME = "registry"
+
+
+def _network(where: Home, store: Store) -> Network | None:
+    lists = ListStore(store).active_lists() or [demo_list()]
+    matchers = [cached_matcher(listed, where.path("index")) for listed in lists]
+    with _progress("Linking the registry to the lists") as update:
+        return NetworkStore(store).network(lists, matchers, progress=update)
+
+
+@app.command("import")
+def import_(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="The registry file(s).")],
+    name: Annotated[str, typer.Option("--name", help="Name of the registry.")] = DEFAULT_NAME,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import a registry as a new snapshot (whole or not at all), then link its companies and
+    people to the active lists with the matching engine, recording each link and its score."""
+    if fmt not in FORMATS:
+        fail(f"unknown registry format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
+    where, store = store_for(home, db)
+    lists = ListStore(store)
+    before = lists.active(name)
+    try:
+        with _progress(f"Reading {', '.join(p.name for p in paths)}") as update:
+            outcome = lists.import_files(fmt, paths, name, progress=update, kind="registry")
+    except ListFormatError as exc:
+        kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
+        fail(f"{exc}\n  {name}: {kept}")
+    _report_import(outcome)
+    network = _network(where, store)
+    assert network is not None  # a registry was just imported
+    listed = network.listed()
+    us = network.ownership("us", None)
+    eu = network.ownership("eu", None)
+    out_console.print(
+        f"  {len(network):,} parties, {len(network.stakes):,} ownership and "
+        f"{len(network.roles):,} directorship edges; {len(listed):,} linked to listed "
+        f"entities; owned by listed persons: {len(us.derived):,} (US rule), "
+        f"{len(eu.derived):,} (EU rule)"
+    )
+
+
+@app.command("ls")
+def ls(home: HomeOption = None, db: DbOption = None) -> None:
+    """The registries and their active snapshots."""
+    _, store = store_for(home, db)
+    table = Table(title="Registries")
+    for column in ("registry", "active snapshot", "entities", "imported", "snapshots"):
+        table.add_column(column)
+    for list_name, active, count in ListStore(store).lists("registry"):
+        table.add_row(
+            list_name,
+            active.id if active else "-",
+            f"{active.entity_count:,}" if active else "-",
+            active.imported_at.isoformat(timespec="seconds") if active else "-",
+            str(count),
+        )
+    out_console.print(table)
+
+
+def neighbourhood(network: Network, entity_id: str, on: date | None) -> dict[str, Any]:
+    """What `show` prints: the entity, its links, owners, holdings, officers and posts, and
+    its status under each ownership rule with the paths."""
+    born = network.incorporated(entity_id)
+    statuses = {}
+    for rule_id in RULES:
+        result = network.ownership(rule_id, on)
+        if result.blocked(entity_id):
+            statuses[rule_id] = {
+                **result.evidence(entity_id),
+                "paths_text": [
+                    describe_path(chain, network.names) for chain in result.paths(entity_id)
+                ],
+            }
+    return {
+        "id": entity_id,
+        "name": network.caption(entity_id),
+        "schema": network.entities[entity_id].schema.name,
+        "incorporated": born.isoformat() if born else None,
+        "links": [link.to_dict() for link in network.links.get(entity_id, ())],
+        "owners": [
+            {"owner": s.owner, "name": network.caption(s.owner), "share": str(s.share)}
+            for s in network.stakes
+            if s.asset == entity_id and s.in_force(on)
+        ],
+        "holdings": [
+            {"asset": s.asset, "name": network.caption(s.asset), "share": str(s.share)}
+            for s in network.stakes
+            if s.owner == entity_id and s.in_force(on)
+        ],
+        "officers": [
+            {"person": r.person, "name": network.caption(r.person), "role": r.role}
+            for r in network.roles_in(entity_id, on)
+        ],
+        "posts": [
+            {
+                "organization": r.organization,
+                "name": network.caption(r.organization),
+                "role": r.role,
+            }
+            for r in network.roles_of(entity_id, on)
+        ],
+        "ownership_status": statuses,
+    }
+
+
+@app.command("show")
+def show(
+    entity: Annotated[str, typer.Argument(metavar="ENTITY", help="Registry id, number or name.")],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Ownership and posts in force on this day.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """An entity's owners, holdings, officers and posts, its links to listed entities, and
+    any chain of ownership from a listed party."""
+    where, store = store_for(home, db)
+    network = _network(where, store)
+    if network is None:
+        fail("no registry imported; use `diversion network import`")
+    day = None
+    if on is not None:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            fail(f"--date: {on!r} is not an ISO date", 2)
+    ids = [entity] if entity in network.entities else network.find(entity, entity)
+    if not ids:
+        fail(f"no registry entity {entity!r} (by id, registration number or legal name)")
+    views = [neighbourhood(network, entity_id, day) for entity_id in ids]
+    if as_json:
+        out_console.print_json(json.dumps(views, ensure_ascii=False))
+        return
+    for view in views:
+        out_console.print(f"[bold]{view['name']}[/bold] ({view['schema']} {view['id']})")
+        if view["incorporated"]:
+            out_console.print(f"  incorporated {view['incorporated']}")
+        for link in view["links"]:
+            out_console.print(
+                f"  [red]listed[/red]: {link['list_entity_name']} on {link['list']} "
+                f"({link['basis']}, score {link['score']:.2f})"
+            )
+        for label, rows, key in (
+            ("owners", view["owners"], "share"),
+            ("holdings", view["holdings"], "share"),
+            ("officers", view["officers"], "role"),
+            ("posts", view["posts"], "role"),
+        ):
+            for row in rows:
+                extra = f"{row[key]} %" if key == "share" else row[key]
+                out_console.print(f"  {label[:-1]}: {row['name']} ({extra})", highlight=False)
+        for rule_id, status in view["ownership_status"].items():
+            out_console.print(f"  [red]blocked under {RULES[rule_id].title}[/red]")
+            for path in status["paths_text"]:
+                out_console.print(f"    {path}", highlight=False)

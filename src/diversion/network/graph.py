@@ -1,0 +1,210 @@
+"""The network screening reads: registry companies and people, who owns and who runs them,
+which of them are the same party as a listed entity, and what follows from that.
+
+Registry entities are FollowTheMoney entities of the active registry snapshots. A registry
+entity is *listed* when a recorded link (see links.py) ties it to a list entity that has a
+sanction or a listed topic. Ownership statuses are derived from the listed ones by the OFAC
+and EU rules (ownership.py), once per day screened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
+
+from diversion.licences.model import identifier_key, name_key
+from diversion.network.ownership import RULES, OwnershipResult, Stake, compute
+from diversion.reference import ReferenceData
+
+PARTY_SCHEMATA = ("Company", "Organization", "LegalEntity", "Person", "PublicBody")
+IDENTIFIER_PROPS = ("registrationNumber", "innCode", "ogrnCode", "taxNumber", "idNumber")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A registry entity recorded as the same party as a list entity."""
+
+    registry_id: str
+    list_name: str
+    list_entity_id: str
+    list_caption: str
+    score: float
+    method: str
+    basis: str  # why the list entity counts as listed: "sanction", a topic ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "registry_entity": self.registry_id,
+            "list": self.list_name,
+            "list_entity": self.list_entity_id,
+            "list_entity_name": self.list_caption,
+            "score": self.score,
+            "method": self.method,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
+class Role:
+    """A directorship: `person` is `role` of `organization`."""
+
+    person: str
+    organization: str
+    role: str
+    start: date | None
+    end: date | None
+
+    def in_force(self, on: date | None) -> bool:
+        if on is None:
+            return True
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+def _date(entity: EntityProxy, prop: str) -> date | None:
+    for value in entity.get(prop, quiet=True):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _share(entity: EntityProxy) -> Decimal | None:
+    for value in entity.get("percentage", quiet=True):
+        try:
+            return Decimal(value.rstrip("%").strip())
+        except InvalidOperation:
+            continue
+    return None
+
+
+@dataclass(eq=False)  # hashed by identity: ownership results are cached per network
+class Network:
+    entities: dict[str, EntityProxy]
+    stakes: list[Stake]
+    roles: list[Role]
+    links: dict[str, list[Link]]  # registry id -> links to listed entities
+    references: list[ReferenceData] = field(default_factory=list)
+    _by_identifier: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _roles_of: dict[str, list[Role]] = field(default_factory=dict, repr=False)
+    _roles_in: dict[str, list[Role]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        entities: Iterable[EntityProxy],
+        links: Iterable[Link] = (),
+        references: Iterable[ReferenceData] = (),
+    ) -> Network:
+        parties: dict[str, EntityProxy] = {}
+        stakes: list[Stake] = []
+        roles: list[Role] = []
+        for entity in entities:
+            schema = entity.schema.name
+            start, end = _date(entity, "startDate"), _date(entity, "endDate")
+            if schema == "Ownership":
+                share = _share(entity)
+                for owner in entity.get("owner"):
+                    for asset in entity.get("asset"):
+                        stakes.append(Stake(owner, asset, share, start, end, str(entity.id)))
+            elif schema == "Directorship":
+                role = next(iter(entity.get("role")), "director")
+                for person in entity.get("director"):
+                    for organization in entity.get("organization"):
+                        roles.append(Role(person, organization, role, start, end))
+            elif schema in PARTY_SCHEMATA:
+                parties[str(entity.id)] = entity
+        by_link: dict[str, list[Link]] = defaultdict(list)
+        for link in links:
+            by_link[link.registry_id].append(link)
+        network = cls(parties, stakes, roles, dict(by_link), list(references))
+        network._index()
+        return network
+
+    def _index(self) -> None:
+        by_identifier: dict[str, list[str]] = defaultdict(list)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for entity_id, entity in self.entities.items():
+            for prop in IDENTIFIER_PROPS:
+                for value in entity.get(prop, quiet=True):
+                    by_identifier[identifier_key(value)].append(entity_id)
+            for name in entity.get_type_values(registry.name):
+                key = name_key(name)
+                if key:
+                    by_name[key].append(entity_id)
+        roles_of: dict[str, list[Role]] = defaultdict(list)
+        roles_in: dict[str, list[Role]] = defaultdict(list)
+        for role in self.roles:
+            roles_of[role.person].append(role)
+            roles_in[role.organization].append(role)
+        self._by_identifier = dict(by_identifier)
+        self._by_name = dict(by_name)
+        self._roles_of = dict(roles_of)
+        self._roles_in = dict(roles_in)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def caption(self, entity_id: str) -> str:
+        entity = self.entities.get(entity_id)
+        return str(entity.caption) if entity is not None else entity_id
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        return _Captions(self)
+
+    def find(self, name: str, identifier: str | None = None) -> list[str]:
+        """Registry entities that are a declared party: by registration number when the
+        declaration gives one (it decides), else by the legal name (case, quotes, legal form
+        and script folded; not fuzzy: a registry holds legal names)."""
+        if identifier:
+            found = self._by_identifier.get(identifier_key(identifier))
+            if found:
+                return sorted(set(found))
+        return sorted(set(self._by_name.get(name_key(name), ())))
+
+    def listed(self) -> frozenset[str]:
+        return frozenset(self.links)
+
+    def ownership(self, rule: str, on: date | None) -> OwnershipResult:
+        return _ownership(self, rule, on)
+
+    def roles_in(self, organization: str, on: date | None = None) -> list[Role]:
+        return [r for r in self._roles_in.get(organization, ()) if r.in_force(on)]
+
+    def roles_of(self, person: str, on: date | None = None) -> list[Role]:
+        return [r for r in self._roles_of.get(person, ()) if r.in_force(on)]
+
+    def incorporated(self, entity_id: str) -> date | None:
+        entity = self.entities.get(entity_id)
+        return None if entity is None else _date(entity, "incorporationDate")
+
+
+class _Captions(Mapping[str, str]):
+    def __init__(self, network: Network) -> None:
+        self.network = network
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self.network.entities:
+            raise KeyError(key)
+        return self.network.caption(key)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.network.entities)
+
+    def __len__(self) -> int:
+        return len(self.network.entities)
+
+
+@lru_cache(maxsize=64)
+def _ownership(network: Network, rule: str, on: date | None) -> OwnershipResult:
+    return compute(network.stakes, network.listed(), RULES[rule], on)

@@ -1,0 +1,209 @@
+"""The checks behind the network rules: who owns and runs a declaration's parties (from an
+imported registry), and how young they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from diversion.declarations import Declaration
+from diversion.network.bin import BinError, parse_bin
+from diversion.network.ownership import RULES, describe_path
+from diversion.rules import Rule
+from diversion.screening.context import ScreeningContext
+from diversion.screening.decision import Reason
+
+NetworkCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
+
+
+def _role(role: str) -> str:
+    return role.replace("_", " ")
+
+
+def _registry_parties(
+    decl: Declaration, ctx: ScreeningContext, roles: list[str]
+) -> Iterator[tuple[str, Any, str]]:
+    """(role, declared party, registry entity id) for each party found in the registry."""
+    network = ctx.network
+    if network is None:
+        return
+    for role, party in decl.parties():
+        if role not in roles:
+            continue
+        for entity_id in network.find(party.name, getattr(party, "id", None)):
+            yield role, party, entity_id
+
+
+def owned_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party that the ownership rules block, with every chain from its listed owners."""
+    network = ctx.network
+    if network is None:
+        return
+    for role, party, entity_id in _registry_parties(decl, ctx, rule.params["roles"]):
+        met = {}
+        for variant in rule.params["variants"]:
+            result = network.ownership(variant, decl.declared_at)
+            if entity_id in result.derived:
+                met[variant] = result
+        if not met:
+            continue
+        first = next(iter(met.values()))
+        chains = [describe_path(chain, network.names) for chain in first.paths(entity_id)]
+        roots = {chain[0][0] for result in met.values() for chain in result.paths(entity_id)}
+        owners = {
+            root: [link.to_dict() for link in network.links.get(root, ())] for root in sorted(roots)
+        }
+        rules_met = ", ".join(RULES[v].title for v in met)
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=(
+                f"{_role(role).capitalize()} {party.name!r} is owned by listed persons "
+                f"({rules_met}): {'; '.join(chains[:3])}"
+            ),
+            evidence={
+                "role": role,
+                "query_name": party.name,
+                "registry_entity": entity_id,
+                "registry_entity_name": network.caption(entity_id),
+                "variants": sorted(met),
+                "ownership": {v: r.evidence(entity_id) for v, r in met.items()},
+                "listed_owners": owners,
+                "registry": [ref.to_dict() for ref in network.references],
+            },
+        )
+
+
+def controlled_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party whose officer is listed, or is an officer of a listed or listed-owned firm."""
+    network = ctx.network
+    if network is None:
+        return
+    on = decl.declared_at
+    owned = network.ownership("us", on)
+    for role, party, entity_id in _registry_parties(decl, ctx, rule.params["roles"]):
+        if entity_id in network.links:
+            continue  # listed itself: party.sanctioned speaks for it
+        found: list[dict[str, Any]] = []
+        for post in network.roles_in(entity_id, on):
+            person = post.person
+            if person in network.links:
+                found.append(
+                    {
+                        "officer": network.caption(person),
+                        "officer_id": person,
+                        "post": post.role,
+                        "why": "the officer is listed",
+                        "links": [link.to_dict() for link in network.links[person]],
+                    }
+                )
+                continue
+            for other in network.roles_of(person, on):
+                if other.organization == entity_id:
+                    continue
+                if owned.blocked(other.organization):
+                    why = (
+                        "listed"
+                        if other.organization in network.links
+                        else "owned by listed persons"
+                    )
+                    found.append(
+                        {
+                            "officer": network.caption(person),
+                            "officer_id": person,
+                            "post": post.role,
+                            "why": f"also {other.role} of {network.caption(other.organization)}, "
+                            f"which is {why}",
+                            "other_firm": other.organization,
+                        }
+                    )
+        if not found:
+            continue
+        what = "; ".join(f"{f['post']} {f['officer']}: {f['why']}" for f in found[:3])
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=(
+                f"{_role(role).capitalize()} {party.name!r} shares officers with listed "
+                f"parties: {what}"
+            ),
+            evidence={
+                "role": role,
+                "query_name": party.name,
+                "registry_entity": entity_id,
+                "officers": found,
+            },
+        )
+
+
+def _controlled_goods(decl: Declaration, ctx: ScreeningContext) -> bool:
+    return any(
+        hit.entry.licence_required
+        for item in decl.items
+        for hit in ctx.goods.lookup(item.hs_code, on=decl.declared_at)
+    )
+
+
+def new_company(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party incorporated after the cut-off date, or younger than the minimum age, on a
+    declaration of controlled goods. The date comes from the registry, else from a Kazakh
+    BIN (the month it was formed)."""
+    params = rule.params
+    if params.get("only_controlled_goods", True) and not _controlled_goods(decl, ctx):
+        return
+    after = params["incorporated_after"]
+    after = after if isinstance(after, date) else date.fromisoformat(str(after))
+    young = decl.declared_at - timedelta(days=int(params["min_age_days"]))
+    network = ctx.network
+    for role, party in decl.parties():
+        if role not in params["roles"]:
+            continue
+        identifier = getattr(party, "id", None)
+        born: date | None = None
+        source = ""
+        if network is not None:
+            for entity_id in network.find(party.name, identifier):
+                born = network.incorporated(entity_id)
+                if born is not None:
+                    source = f"registry ({network.caption(entity_id)})"
+                    break
+        if born is None and identifier and params.get("read_bin", True) and party.country == "KZ":
+            try:
+                born = parse_bin(identifier, today=decl.declared_at).formed
+                source = f"BIN {identifier} (formed {born:%Y-%m})"
+            except BinError:
+                born = None
+        if born is None:
+            continue
+        reasons = []
+        if born > after:
+            reasons.append(f"incorporated after {after.isoformat()}")
+        if born > young:
+            age = (decl.declared_at - born).days
+            reasons.append(f"{age} days old on the declaration date")
+        if not reasons:
+            continue
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=(
+                f"{_role(role).capitalize()} {party.name!r} was incorporated on "
+                f"{born.isoformat()} ({source}): {' and '.join(reasons)}"
+            ),
+            evidence={
+                "role": role,
+                "query_name": party.name,
+                "incorporated": born.isoformat(),
+                "source": source,
+                "incorporated_after": after.isoformat(),
+                "min_age_days": int(params["min_age_days"]),
+            },
+        )
+
+
+NETWORK_CHECKS: dict[str, NetworkCheck] = {
+    "network.owned_by_listed": owned_by_listed,
+    "network.controlled_by_listed": controlled_by_listed,
+    "party.new_company": new_company,
+}

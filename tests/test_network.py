@@ -1,0 +1,357 @@
+"""The company registry: its CSV, import into the store (SQLite and PostgreSQL), links to the
+lists, and the network rules at screening, each firing and staying silent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from diversion.declarations import Declaration
+from diversion.lists import demo_list
+from diversion.lists.importers import ListFormatError
+from diversion.lists.snapshots import ListStore
+from diversion.matching import Matcher
+from diversion.network.bundled import DEMO_FILES
+from diversion.network.graph import Network
+from diversion.network.links import NetworkStore, find_links
+from diversion.network.registry_csv import ENTITY_COLUMNS, RELATION_COLUMNS, read_registry_csv
+from diversion.reference import package_file
+from diversion.rules import apply_config
+from diversion.screening import Screener, ScreeningContext
+from diversion.screening.decision import Decision
+from diversion.store import Store
+from diversion.store.models import RegistryLinkRow
+from tests.conftest import csv_text, row
+from tests.test_cli import run
+
+DEMO_REGISTRY = [package_file("diversion", name) for name in DEMO_FILES]
+
+
+def write_registry(
+    folder: Path, entities: list[dict[str, str]], relations: list[dict[str, str]]
+) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "entities.csv", folder / "relations.csv"]
+    paths[0].write_text(csv_text(entities, ENTITY_COLUMNS), encoding="utf-8")
+    paths[1].write_text(csv_text(relations, RELATION_COLUMNS), encoding="utf-8")
+    return paths
+
+
+def firm(entity_id: str, name: str, **changes: str) -> dict[str, str]:
+    return {"id": entity_id, "schema": "Company", "name": name, "country": "KZ", **changes}
+
+
+def person(entity_id: str, name: str, **changes: str) -> dict[str, str]:
+    return {"id": entity_id, "schema": "Person", "name": name, **changes}
+
+
+def owns(owner: str, asset: str, share: str, **changes: str) -> dict[str, str]:
+    return {
+        "type": "ownership",
+        "source_id": owner,
+        "target_id": asset,
+        "percentage": share,
+        **changes,
+    }
+
+
+def runs(person_id: str, firm_id: str, role: str = "director") -> dict[str, str]:
+    return {"type": "directorship", "source_id": person_id, "target_id": firm_id, "role": role}
+
+
+# -- the registry CSV -----------------------------------------------------------------------------
+
+
+def test_the_demo_registry_reads_into_ftm_entities() -> None:
+    parsed = read_registry_csv(DEMO_REGISTRY)
+    schemata = {e.schema.name for e in parsed.entities}
+    assert schemata == {"Company", "Person", "Ownership", "Directorship"}
+    sapa = next(e for e in parsed.entities if e.id == "kz-sapa")
+    assert sapa.get("registrationNumber") == ["170640018803"]
+    assert sapa.get("incorporationDate") == ["2017-06-20"]
+    assert sapa.get("classification") == ["46.43"]
+
+
+def test_every_bad_field_is_reported_and_nothing_is_read(tmp_path: Path) -> None:
+    paths = write_registry(
+        tmp_path,
+        [
+            firm("a", "Alpha LLP", incorporation_date="2022-13-01"),
+            firm("a", "Alpha again"),
+            person("p", "Petrov", activity_code="46.69"),
+            {"id": "x", "schema": "Ship", "name": "X"},
+            firm("b", "", country="Narnia"),
+        ],
+        [
+            owns("p", "a", "120"),
+            owns("a", "p", "10"),
+            owns("ghost", "a", "10"),
+            {"type": "friendship", "source_id": "p", "target_id": "a"},
+            runs("p", "a") | {"start_date": "yesterday"},
+        ],
+    )
+    with pytest.raises(ListFormatError) as raised:
+        read_registry_csv(paths)
+    faults = [": ".join(line.split(": ")[:2]) for line in str(raised.value).splitlines()[1:]]
+    entities, relations = paths
+    assert faults == [
+        f"{entities}:2: incorporation_date",
+        f"{entities}:3: id",
+        f"{entities}:4: activity_code",
+        f"{entities}:5: schema",
+        f"{entities}:6: name",
+        f"{relations}:2: percentage",
+        f"{relations}:3: target_id",
+        f"{relations}:4: source_id",
+        f"{relations}:5: type",
+        f"{relations}:6: start_date",
+    ]
+    assert "'120' is not a share in (0, 100]" in str(raised.value)
+
+
+def test_a_relations_file_alone_and_a_wrong_header_are_refused(tmp_path: Path) -> None:
+    entities, relations = write_registry(tmp_path, [firm("a", "Alpha")], [])
+    with pytest.raises(ListFormatError, match="no entities file"):
+        read_registry_csv([relations])
+    entities.write_text("id,schema,name\na,Company,Alpha\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match="header must be"):
+        read_registry_csv([entities])
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+
+def test_a_registry_is_kept_apart_from_the_sanctions_lists(
+    any_store: Store, tmp_path: Path
+) -> None:
+    lists = ListStore(any_store)
+    outcome = lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    assert outcome.created and lists.kind("kz") == "registry"
+    assert lists.active_lists() == []  # never screened against as a sanctions list
+    assert [r.reference.id for r in lists.active_lists("registry")] == ["kz"]
+    with pytest.raises(ListFormatError, match="is a registry list, not a sanctions"):
+        lists.import_files(
+            "ftm", [package_file("diversion", "data/demo/sanctions.ftm.jsonl")], "kz"
+        )
+    # a broken file leaves the active registry as it was
+    broken = write_registry(tmp_path, [firm("a", "Alpha", incorporation_date="soon")], [])
+    with pytest.raises(ListFormatError):
+        lists.import_files("registry-csv", broken, "kz", kind="registry")
+    assert lists.active("kz") == outcome.snapshot
+
+
+def test_links_are_found_once_recorded_with_their_score(any_store: Store) -> None:
+    lists = ListStore(any_store)
+    lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    listing = lists.load(
+        lists.import_files(
+            "ftm", [package_file("diversion", "data/demo/sanctions.ftm.jsonl")], "demo"
+        ).snapshot
+    )
+    matcher = Matcher(listing)
+    network = NetworkStore(any_store).network([listing], [matcher])
+    assert network is not None
+    assert sorted(network.links) == [
+        "kz-berkut-aero", "kz-esil", "p-tleukhanov", "p-vedernikov", "ru-nebosvod",
+    ]  # fmt: skip
+    berkut = network.links["kz-berkut-aero"][0]
+    assert (berkut.list_entity_id, berkut.method, berkut.basis) == (
+        "demo-co-berkut-aero-trade", "identifier+name", "sanction",
+    )  # fmt: skip
+
+    def count() -> int:
+        with any_store.read() as session:
+            return int(session.scalar(select(func.count()).select_from(RegistryLinkRow)) or 0)
+
+    assert count() == 5
+    NetworkStore(any_store).network([listing], [matcher])
+    assert count() == 5  # the pair of snapshots is linked once
+    with any_store.read() as session:
+        explanation = session.scalar(
+            select(RegistryLinkRow.explanation).where(
+                RegistryLinkRow.registry_entity_id == "kz-berkut-aero"
+            )
+        )
+    assert explanation is not None and "220440031128" in explanation
+
+
+# -- the rules at screening -----------------------------------------------------------------------
+
+
+def declaration(**changes: Any) -> Declaration:
+    record: dict[str, Any] = {
+        "declaration_id": "N-1",
+        "declared_at": "2024-05-02",
+        "procedure": "export",
+        "exporter": {
+            "name": "Sapa Electronics Distribution LLP",
+            "country": "KZ",
+            "id": "170640018803",
+        },
+        "consignee": {"name": "Anadolu Elektronik A.Ş.", "country": "TR"},
+        "country_of_dispatch": "KZ",
+        "country_of_destination": "TR",
+        "items": [
+            {
+                "item_no": 1,
+                "hs_code": "8542.31",
+                "description": "Microcontrollers",
+                "country_of_origin": "CN",
+                "quantity": 10,
+                "value": 1000,
+                "currency": "USD",
+            }
+        ],
+        **changes,
+    }
+    return Declaration.model_validate(record)
+
+
+def reasons(context: ScreeningContext, decl: Declaration, code: str) -> list[Any]:
+    decision: Decision = Screener(context).screen(decl)
+    return [r for r in decision.reasons if r.code == code]
+
+
+def test_owned_by_listed_gives_the_chains_and_both_rules(context: ScreeningContext) -> None:
+    (reason,) = reasons(context, declaration(), "network.owned_by_listed")
+    assert reason.severity == "high"
+    evidence = reason.evidence
+    assert evidence["variants"] == ["eu", "us"]
+    assert evidence["ownership"]["us"]["total_share"] == "55"
+    assert sorted(evidence["listed_owners"]) == ["kz-esil", "p-tleukhanov"]
+    assert "Тлеуханов Марат Серикович → 30 % → Sapa Electronics Distribution LLP" in reason.message
+    # one level further down: 60 % of a blocked firm
+    kg = {"name": "ОсОО «Ала-Тоо Гидравлика»", "country": "KG", "id": "02104202310871"}
+    (reason,) = reasons(context, declaration(exporter=kg), "network.owned_by_listed")
+    (chain, *_) = reason.evidence["ownership"]["us"]["paths"]
+    assert [node["entity"] for node in chain] == [
+        "p-tleukhanov",
+        "kz-sapa",
+        "kg-ala-too-gidravlika",
+    ]
+
+
+def test_a_49_percent_stake_and_an_unknown_firm_stay_silent(context: ScreeningContext) -> None:
+    kokshe = {"name": "ТОО «Кокше Автокомплект»", "country": "KZ", "id": "160740013395"}
+    assert reasons(context, declaration(exporter=kokshe), "network.owned_by_listed") == []
+    stranger = {"name": "ТОО «Никому Не Известный»", "country": "KZ"}
+    assert reasons(context, declaration(exporter=stranger), "network.owned_by_listed") == []
+
+
+def test_the_eu_rule_needs_more_than_half(tmp_path: Path) -> None:
+    entities = [firm("listed", "ТОО «Есиль Микрокомпонент»", registration_number="220340017783"),
+                firm("half", "Half Owned LLP", registration_number="200140000018")]  # fmt: skip
+    paths = write_registry(tmp_path, entities, [owns("listed", "half", "50")])
+    parsed = read_registry_csv(paths)
+    listing = demo_list()
+    links = [link for link, _ in find_links(parsed.entities, listing, Matcher(listing))]
+    network = Network.build(parsed.entities, links)
+    assert "half" in network.ownership("us", None).derived
+    assert "half" not in network.ownership("eu", None).derived
+
+
+def test_controlled_by_listed_names_the_shared_officer(context: ScreeningContext) -> None:
+    zhol = {"name": "ТОО «Жол Авто Экспорт»", "country": "KZ", "id": "210140020457"}
+    (reason,) = reasons(context, declaration(exporter=zhol), "network.controlled_by_listed")
+    (officer,) = reason.evidence["officers"]
+    assert officer["officer_id"] == "p-abenov" and officer["other_firm"] == "kz-berkut-aero"
+    assert reason.severity == "medium"
+    # Sapa's director has no post in a listed firm
+    assert reasons(context, declaration(), "network.controlled_by_listed") == []
+
+
+def test_new_company_from_the_registry_and_from_a_bin(context: ScreeningContext) -> None:
+    toshkent = {"name": "«Toshkent Avtomatika Yechimlari» MChJ", "country": "UZ", "id": "308765109"}
+    (reason,) = reasons(context, declaration(exporter=toshkent), "party.new_company")
+    assert reason.evidence["incorporated"] == "2023-08-01"
+    assert reason.evidence["source"].startswith("registry")
+    # no registry entry: a Kazakh BIN formed in March 2022 dates the firm
+    fresh = {"name": "ТОО «Новый Транзит»", "country": "KZ", "id": "220340015320"}
+    (reason,) = reasons(context, declaration(exporter=fresh), "party.new_company")
+    assert reason.evidence["incorporated"] == "2022-03-01"
+    assert reason.evidence["source"] == "BIN 220340015320 (formed 2022-03)"
+    # an old firm, a BIN that fails its check digit, and non-controlled goods stay silent
+    assert reasons(context, declaration(), "party.new_company") == []
+    bad = {"name": "ТОО «Новый Транзит»", "country": "KZ", "id": "220340015321"}
+    assert reasons(context, declaration(exporter=bad), "party.new_company") == []
+    wheat = declaration(exporter=fresh, items=[{
+        "item_no": 1, "hs_code": "1001.99", "description": "Wheat", "country_of_origin": "KZ",
+        "quantity": 10, "value": 1000, "currency": "USD",
+    }])  # fmt: skip
+    assert reasons(context, wheat, "party.new_company") == []
+
+
+def test_new_company_by_age_when_the_cut_off_is_moved(
+    context: ScreeningContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "rules.yml"
+    path.write_text(
+        "rules:\n  party.new_company:\n"
+        "    params: {incorporated_after: 2024-01-01, min_age_days: 400}\n",
+        encoding="utf-8",
+    )
+    tuned = replace(context, catalogue=apply_config(context.catalogue, path))
+    fresh = {"name": "ТОО «Новый Транзит»", "country": "KZ", "id": "220340015320"}
+    assert (
+        reasons(tuned, declaration(exporter=fresh, declared_at="2024-05-02"), "party.new_company")
+        == []
+    )
+    (reason,) = reasons(
+        tuned, declaration(exporter=fresh, declared_at="2023-03-20"), "party.new_company"
+    )
+    assert "384 days old" in reason.message
+
+
+# -- the CLI --------------------------------------------------------------------------------------
+
+
+def test_network_import_show_and_screen(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    imported = run(
+        "network",
+        "import",
+        "registry-csv",
+        *map(str, DEMO_REGISTRY),
+        "--home",
+        str(home),
+        cwd=tmp_path,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "5 linked to listed entities" in imported.stdout
+    assert "owned by listed persons: 2 (US rule), 2 (EU rule)" in imported.stdout
+    shown = run("network", "show", "170640018803", "--json", "--home", str(home), cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    (view,) = json.loads(shown.stdout)
+    assert view["id"] == "kz-sapa" and sorted(view["ownership_status"]) == ["eu", "us"]
+    assert {o["owner"] for o in view["owners"]} == {"p-tleukhanov", "kz-esil", "p-sadykova"}
+    text = run("network", "show", "kz-sapa", "--home", str(home), cwd=tmp_path)
+    assert "Тлеуханов Марат Серикович → 30 % → Sapa Electronics Distribution LLP" in text.stdout
+    refused = run(
+        "lists",
+        "import",
+        "registry-csv",
+        *map(str, DEMO_REGISTRY),
+        "--home",
+        str(home),
+        cwd=tmp_path,
+    )
+    assert refused.returncode == 2 and "network import" in refused.stderr
+
+    source = tmp_path / "in.csv"
+    source.write_text(
+        csv_text(
+            [row(exporter_name="Sapa Electronics Distribution LLP", exporter_id="170640018803")]
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    screened = run("screen", str(source), "--out", str(out), "--home", str(home), cwd=tmp_path)
+    assert screened.returncode == 0, screened.stderr
+    (decision,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert "network.owned_by_listed" in {r["code"] for r in decision["reasons"]}
+    assert "registry" in {ref["id"] for ref in decision["reference_data"]}
