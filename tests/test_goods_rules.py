@@ -340,3 +340,49 @@ def test_a_rule_naming_a_list_that_is_not_loaded_stops_screening(tmp_path: Path)
     assert result.returncode == 2
     assert "names control list 'eu-annex-xxiii', which is not loaded" in result.stderr
     assert not out.exists()
+
+
+# -- route.hub_to_russia and goods.description_mismatch -----------------------------------------
+
+
+def test_a_hub_destination_with_a_russian_payer_or_end_user(context: ScreeningContext) -> None:
+    hub = {"name": "Bishkek Komponent", "country": "KG"}
+    paid = declaration(
+        country_of_destination="KG",
+        consignee=hub,
+        payer={"name": "ООО «Плательщик»", "country": "RU"},
+    )
+    (reason,) = [
+        r for r in Screener(context).screen(paid).reasons if r.code == "route.hub_to_russia"
+    ]
+    assert reason.evidence["parties"] == [
+        {"role": "payer", "name": "ООО «Плательщик»", "country": "RU"}
+    ]
+    # a Russian party on a declaration to a non-hub, or a hub party, stays silent
+    to_germany = declaration(
+        country_of_destination="DE",
+        consignee={"name": "Elbe Handel GmbH", "country": "DE"},
+        payer={"name": "ООО «Плательщик»", "country": "RU"},
+    )
+    assert "route.hub_to_russia" not in codes(Screener(context).screen(to_germany))
+    plain = declaration(country_of_destination="KG", consignee=hub)
+    assert "route.hub_to_russia" not in codes(Screener(context).screen(plain))
+
+
+@pytest.mark.parametrize(
+    ("description", "hs_code", "fires"),
+    [
+        ("Квадрокоптеры игрушечные с камерой", "9503.00", True),
+        ("FPGA development boards", "8473.30", True),
+        ("Тепловизор охотничий", "9005.10", True),
+        ("GPS module for trackers", "8526.91", False),  # the right code: on the CHPL anyway
+        ("Drone parts: propellers", "8807.30", False),  # under the term's own code
+        ("Пшеница мягкая", "1001.99", False),
+        ("Dronekeeper cabinets", "9403.10", False),  # not the word drone
+    ],
+)
+def test_descriptions_that_name_controlled_items_under_other_codes(
+    context: ScreeningContext, description: str, hs_code: str, fires: bool
+) -> None:
+    decision = Screener(context).screen(declaration(item(hs_code=hs_code, description=description)))
+    assert ("goods.description_mismatch" in codes(decision)) is fires

@@ -20,6 +20,7 @@ from diversion.network.bundled import DEMO_FILES
 from diversion.network.graph import Network
 from diversion.network.links import NetworkStore, find_links
 from diversion.network.registry_csv import ENTITY_COLUMNS, RELATION_COLUMNS, read_registry_csv
+from diversion.network.sectors import unrelated_sectors
 from diversion.reference import package_file
 from diversion.rules import apply_config
 from diversion.screening import Screener, ScreeningContext
@@ -355,3 +356,51 @@ def test_network_import_show_and_screen(tmp_path: Path) -> None:
     (decision,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert "network.owned_by_listed" in {r["code"] for r in decision["reasons"]}
     assert "registry" in {ref["id"] for ref in decision["reference_data"]}
+
+
+def test_shared_founder_with_the_russian_counterparty(context: ScreeningContext) -> None:
+    altyn = {"name": "ТОО «Алтын Дала Трейд»", "country": "KZ", "id": "190240027739"}
+    kama = {"name": "ООО «Автодом Кама»", "country": "RU", "id": "1650387412"}
+    (reason,) = reasons(
+        context, declaration(exporter=altyn, consignee=kama), "network.shared_officer"
+    )
+    (shared,) = reason.evidence["shared"]
+    assert (shared["person"], shared["with"], shared["posts"]) == (
+        "p-galiev", "ru-avtodom-kama", ["founder", "general director"],
+    )  # fmt: skip
+    # the same firm selling to a Turkish buyer shares nobody
+    assert reasons(context, declaration(exporter=altyn), "network.shared_officer") == []
+
+
+def test_shared_phone_with_a_listed_firm(context: ScreeningContext) -> None:
+    kokshe = {"name": "ТОО «Кокше Автокомплект»", "country": "KZ", "id": "160740013395"}
+    (reason,) = reasons(context, declaration(exporter=kokshe), "network.shared_officer")
+    (shared,) = reason.evidence["shared"]
+    # written "+7 (7172) 00-01-01" in one place and "+7 7172 000101" in the other
+    assert shared["value"] == "phone:77172000101" and shared["with_role"] == "listed party"
+
+
+def test_a_bakery_buying_processors(context: ScreeningContext) -> None:
+    bakery = {"name": "ТОО «Береке Нан»", "country": "KZ", "id": "150340012340"}
+    (reason,) = reasons(context, declaration(exporter=bakery), "party.sector_mismatch")
+    assert (reason.evidence["activity_code"], reason.evidence["unrelated_sector"]) == (
+        "10.71",
+        "10",
+    )
+    # the same bakery selling bread, and an electronics wholesaler (46.43) selling chips: silent
+    bread = declaration(exporter=bakery, items=[{
+        "item_no": 1, "hs_code": "1905.90", "description": "Bread", "country_of_origin": "KZ",
+        "quantity": 10, "value": 100, "currency": "USD",
+    }])  # fmt: skip
+    assert reasons(context, bread, "party.sector_mismatch") == []
+    assert reasons(context, declaration(), "party.sector_mismatch") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "unrelated"),
+    [("10.71", "10"), ("1071", "10"), ("46.31", "46.3"), ("46.52", None), ("47.11", "47.1"),
+     ("47.41", None), ("26.30", None), ("", None)],
+)  # fmt: skip
+def test_activity_codes_against_the_sector_table(code: str, unrelated: str | None) -> None:
+    found = unrelated_sectors().unrelated(code)
+    assert (found[0] if found else None) == unrelated

@@ -101,7 +101,11 @@ def test_coalition_origin_to_russia_or_belarus_is_blocked(
     bearings = item(country_of_origin="DE", hs_code="848210", licence_no="KZ-L-1")
     decision = screener.screen(declaration(bearings, item(item_no=2), **changes))
     assert decision.verdict == "block"
-    assert codes(decision) == [("goods.reexport_ban", "high", 1), ("goods.controlled", "medium", 1)]
+    expected = [("goods.reexport_ban", "high", 1), ("goods.controlled", "medium", 1)]
+    if "end_user" in changes or "payer" in changes:
+        # declared to Turkey, a transit hub, with a party in Russia: the route is flagged too
+        expected.insert(1, ("route.hub_to_russia", "medium", None))
+    assert codes(decision) == expected
     assert decision.reasons[0].evidence["origin_group"] == "bans_exports_to_russia"
 
 
@@ -121,7 +125,8 @@ def test_reexport_ban_ignores_non_coalition_origins_and_imports(screener: Screen
     forwarder_only = declaration(
         item(country_of_origin="DE"), forwarder={"name": "Fwd", "country": "RU"}
     )
-    assert screener.screen(forwarder_only).verdict == "clear"
+    # a Russian forwarder is no destination for the ban; the route rule asks for review
+    assert codes(screener.screen(forwarder_only)) == [("route.hub_to_russia", "medium", None)]
 
 
 def test_listed_party_is_red_with_evidence(screener: Screener) -> None:

@@ -68,6 +68,18 @@ class Role:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
 
+def contacts_of(entity: EntityProxy) -> set[str]:
+    """`phone:` digits and `email:` addresses, folded so that layout never decides."""
+    found = set()
+    for phone in entity.get("phone", quiet=True):
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if len(digits) >= 7:
+            found.add(f"phone:{digits}")
+    for email in entity.get("email", quiet=True):
+        found.add(f"email:{email.strip().lower()}")
+    return found
+
+
 def _date(entity: EntityProxy, prop: str) -> date | None:
     for value in entity.get(prop, quiet=True):
         try:
@@ -183,6 +195,20 @@ class Network:
 
     def roles_of(self, person: str, on: date | None = None) -> list[Role]:
         return [r for r in self._roles_of.get(person, ()) if r.in_force(on)]
+
+    def people_of(self, organization: str, on: date | None = None) -> dict[str, str]:
+        """The people in posts at a firm or owning part of it: person id -> how."""
+        people = {r.person: r.role for r in self.roles_in(organization, on)}
+        for stake in self.stakes:
+            if stake.asset == organization and stake.in_force(on):
+                owner = self.entities.get(stake.owner)
+                if owner is not None and owner.schema.name == "Person":
+                    people.setdefault(stake.owner, "owner")
+        return people
+
+    def contacts(self, entity_id: str) -> set[str]:
+        entity = self.entities.get(entity_id)
+        return set() if entity is None else contacts_of(entity)
 
     def incorporated(self, entity_id: str) -> date | None:
         entity = self.entities.get(entity_id)

@@ -11,6 +11,7 @@ from typing import Any
 from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
 from diversion.goods import Hit
+from diversion.goods.terms import controlled_terms
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
@@ -348,6 +349,70 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                 )
 
 
+def route_hub_to_russia(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Declared to a hub, but a party who uses, forwards or pays for the goods is in Russia."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
+        return
+    if decl.country_of_destination not in ctx.country_groups[params["hub_group"]]:
+        return
+    banned = ctx.country_groups[params["party_group"]]
+    found: list[dict[str, str]] = [
+        {"role": role, "name": party.name, "country": party.country}
+        for role, party in decl.parties()
+        if role in params["roles"] and party.country is not None and party.country in banned
+    ]
+    if not found:
+        return
+    who = ", ".join(
+        f"{_role(f['role'])} {f['name']!r} in {country_name(f['country'])}" for f in found
+    )
+    yield Reason(
+        code=rule.id,
+        severity=rule.severity,
+        message=(
+            f"Declared to {country_name(decl.country_of_destination)}, a transit hub, but the {who}"
+        ),
+        evidence={"destination": decl.country_of_destination, "parties": found},
+    )
+
+
+def goods_description_mismatch(
+    decl: Declaration, ctx: ScreeningContext, rule: Rule
+) -> Iterator[Reason]:
+    """A description that names a controlled item under a code no control list names."""
+    if decl.procedure not in rule.params["procedures"]:
+        return
+    table = controlled_terms()
+    for item in decl.items:
+        for entry in table.entries:
+            term = entry.found_in(item.description)
+            if term is None or entry.covers(item.hs_code):
+                continue
+            if _list_hits(decl, ctx, item, "all"):
+                continue  # a listed code is screened as such
+            yield Reason(
+                code=rule.id,
+                severity=rule.severity,
+                message=(
+                    f"Item {item.item_no} is described as {item.description!r} ({term!r}: "
+                    f"{entry.what}) but declared under HS {item.hs_code}, which no control list "
+                    f"names; such goods belong under {', '.join(entry.codes)}"
+                ),
+                item_no=item.item_no,
+                evidence={
+                    "description": item.description,
+                    "term": term,
+                    "what": entry.what,
+                    "declared_code": item.hs_code,
+                    "expected_codes": list(entry.codes),
+                    "table": table.reference.id,
+                    "table_version": table.reference.version,
+                },
+            )
+            break
+
+
 CHECKS: dict[str, Check] = {
     "goods.controlled": goods_controlled,
     "licence.missing": licence_missing,
@@ -355,6 +420,8 @@ CHECKS: dict[str, Check] = {
     "goods.defence_suspension": goods_defence_suspension,
     "licence.catch_all": licence_catch_all,
     "party.sanctioned": party_sanctioned,
+    "route.hub_to_russia": route_hub_to_russia,
+    "goods.description_mismatch": goods_description_mismatch,
     **LICENCE_CHECKS,
     **NETWORK_CHECKS,
 }

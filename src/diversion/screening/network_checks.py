@@ -9,7 +9,9 @@ from typing import Any
 
 from diversion.declarations import Declaration
 from diversion.network.bin import BinError, parse_bin
+from diversion.network.graph import contacts_of
 from diversion.network.ownership import RULES, describe_path
+from diversion.network.sectors import unrelated_sectors
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
@@ -202,8 +204,142 @@ def new_company(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterato
         )
 
 
+def _listed_contacts(ctx: ScreeningContext) -> dict[str, str]:
+    """Phones and e-mails of listed parties (list entities, and registry entities linked to
+    them): contact -> who."""
+    found: dict[str, str] = {}
+    for listing in ctx.sanctions_lists:
+        for entity in listing.parties():
+            for contact in contacts_of(entity):
+                found.setdefault(contact, f"{entity.caption} ({listing.reference.id})")
+    network = ctx.network
+    if network is not None:
+        for entity_id in network.links:
+            for contact in network.contacts(entity_id):
+                found.setdefault(contact, f"{network.caption(entity_id)} (registry, linked)")
+    return found
+
+
+def shared_officer(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party with the same founder, director, phone or e-mail as the Russian counterparty
+    of the same declaration, or the same phone or e-mail as a listed party."""
+    network = ctx.network
+    if network is None:
+        return
+    params = rule.params
+    compare = set(params["compare"])
+    russian = ctx.country_groups[params["counterparty_group"]]
+    on = decl.declared_at
+    found = list(_registry_parties(decl, ctx, params["roles"]))
+    listed_contacts = _listed_contacts(ctx)
+    reported: set[str] = set()
+    for role, party, entity_id in found:
+        if party.country in russian or entity_id in network.links or entity_id in reported:
+            continue
+        shared: list[dict[str, Any]] = []
+        for other_role, other, other_id in found:
+            if other.country not in russian or other_id == entity_id:
+                continue
+            if "officer" in compare:
+                mine, theirs = network.people_of(entity_id, on), network.people_of(other_id, on)
+                for person in sorted(set(mine) & set(theirs)):
+                    shared.append(
+                        {
+                            "with": other_id, "with_name": network.caption(other_id),
+                            "with_role": other_role, "what": "person",
+                            "value": network.caption(person), "person": person,
+                            "posts": [mine[person], theirs[person]],
+                        }
+                    )  # fmt: skip
+            for contact in sorted(network.contacts(entity_id) & network.contacts(other_id)):
+                kind = contact.split(":", 1)[0]
+                if kind in compare:
+                    shared.append(
+                        {
+                            "with": other_id, "with_name": network.caption(other_id),
+                            "with_role": other_role, "what": kind, "value": contact,
+                        }
+                    )  # fmt: skip
+        for contact in sorted(network.contacts(entity_id)):
+            kind = contact.split(":", 1)[0]
+            if kind in compare and contact in listed_contacts:
+                shared.append(
+                    {"with": listed_contacts[contact], "with_name": listed_contacts[contact],
+                     "with_role": "listed party", "what": kind, "value": contact}
+                )  # fmt: skip
+        if not shared:
+            continue
+        reported.add(entity_id)
+        what = "; ".join(
+            f"{'founder/officer ' + s['value'] if s['what'] == 'person' else s['value']} "
+            f"with {s['with_role'].replace('_', ' ')} {s['with_name']}"
+            for s in shared[:3]
+        )
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=f"{_role(role).capitalize()} {party.name!r} shares {what}",
+            evidence={
+                "role": role,
+                "query_name": party.name,
+                "registry_entity": entity_id,
+                "shared": shared,
+            },
+        )
+
+
+def sector_mismatch(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party registered for an activity that has no business with the controlled goods it
+    trades (a bakery buying processors)."""
+    network = ctx.network
+    if network is None:
+        return
+    controlled = [
+        (item, hits)
+        for item in decl.items
+        if (hits := [h for h in ctx.goods.lookup(item.hs_code, on=decl.declared_at)])
+        and any(h.entry.licence_required for h in hits)
+    ]
+    if not controlled:
+        return
+    table = unrelated_sectors()
+    for role, party, entity_id in _registry_parties(decl, ctx, rule.params["roles"]):
+        entity = network.entities[entity_id]
+        for activity in entity.get("classification", quiet=True):
+            sector = table.unrelated(activity)
+            if sector is None:
+                continue
+            code, title = sector
+            goods = "; ".join(
+                f"item {item.item_no} HS {item.hs_code} ({hits[0].entry.category})"
+                for item, hits in controlled
+            )
+            yield Reason(
+                code=rule.id,
+                severity=rule.severity,
+                message=(
+                    f"{_role(role).capitalize()} {party.name!r} is registered for activity "
+                    f"{activity} ({title}) and trades controlled goods: {goods}"
+                ),
+                evidence={
+                    "role": role,
+                    "query_name": party.name,
+                    "registry_entity": entity_id,
+                    "activity_code": activity,
+                    "unrelated_sector": code,
+                    "sector_title": title,
+                    "items": [item.item_no for item, _ in controlled],
+                    "table": table.reference.id,
+                    "table_version": table.reference.version,
+                },
+            )
+            break
+
+
 NETWORK_CHECKS: dict[str, NetworkCheck] = {
     "network.owned_by_listed": owned_by_listed,
     "network.controlled_by_listed": controlled_by_listed,
     "party.new_company": new_company,
+    "network.shared_officer": shared_officer,
+    "party.sector_mismatch": sector_mismatch,
 }
