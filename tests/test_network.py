@@ -404,3 +404,30 @@ def test_a_bakery_buying_processors(context: ScreeningContext) -> None:
 def test_activity_codes_against_the_sector_table(code: str, unrelated: str | None) -> None:
     found = unrelated_sectors().unrelated(code)
     assert (found[0] if found else None) == unrelated
+
+
+def test_three_red_flags_stop_a_declaration(context: ScreeningContext, tmp_path: Path) -> None:
+    toshkent = {"name": "«Toshkent Avtomatika Yechimlari» MChJ", "country": "UZ", "id": "308765109"}
+    chips = {
+        "item_no": 1, "hs_code": "8542.31", "description": "Microcontrollers",
+        "country_of_origin": "CN", "quantity": 10, "value": 1000, "currency": "USD",
+    }  # fmt: skip
+    toys = chips | {"item_no": 2, "hs_code": "9503.00", "description": "Квадрокоптеры игрушечные"}
+    base: dict[str, Any] = {
+        "exporter": toshkent,
+        "consignee": {"name": "Bishkek Komponent", "country": "KG"},
+        "country_of_destination": "KG",
+        "items": [chips, toys],
+    }
+    two = declaration(**base)  # a new company, drones as toys
+    assert reasons(context, two, "policy.red_flags") == []
+    three = declaration(**base, payer={"name": "ООО «Плательщик»", "country": "RU"})
+    (reason,) = reasons(context, three, "policy.red_flags")
+    assert reason.evidence["red_flags"] == [
+        "goods.description_mismatch", "party.new_company", "route.hub_to_russia",
+    ]  # fmt: skip
+    assert Screener(context).screen(three).verdict == "block"
+    path = tmp_path / "rules.yml"
+    path.write_text("rules:\n  policy.red_flags:\n    params: {at_least: 2}\n", encoding="utf-8")
+    stricter = replace(context, catalogue=apply_config(context.catalogue, path))
+    assert len(reasons(stricter, two, "policy.red_flags")) == 1

@@ -101,7 +101,10 @@ def test_coalition_origin_to_russia_or_belarus_is_blocked(
     bearings = item(country_of_origin="DE", hs_code="848210", licence_no="KZ-L-1")
     decision = screener.screen(declaration(bearings, item(item_no=2), **changes))
     assert decision.verdict == "block"
-    expected = [("goods.reexport_ban", "high", 1), ("goods.controlled", "medium", 1)]
+    expected: list[tuple[str, str, int | None]] = [
+        ("goods.reexport_ban", "high", 1),
+        ("goods.controlled", "medium", 1),
+    ]
     if "end_user" in changes or "payer" in changes:
         # declared to Turkey, a transit hub, with a party in Russia: the route is flagged too
         expected.insert(1, ("route.hub_to_russia", "medium", None))

@@ -11,13 +11,15 @@ from diversion.rules import SEVERITY_ORDER
 from diversion.screening.checks import CHECKS
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision, Reason
+from diversion.screening.policy import POLICY_CHECKS
 
 
 class Screener:
     def __init__(self, context: ScreeningContext) -> None:
         self.context = context
-        missing = set(CHECKS) - set(context.catalogue.rules)
-        unknown = set(context.catalogue.rules) - set(CHECKS)
+        checks = set(CHECKS) | set(POLICY_CHECKS)
+        missing = checks - set(context.catalogue.rules)
+        unknown = set(context.catalogue.rules) - checks
         if missing or unknown:
             raise ValueError(
                 f"rule catalogue and checks disagree: no rule for {sorted(missing)}, "
@@ -29,8 +31,13 @@ class Screener:
     def screen(self, declaration: Declaration) -> Decision:
         catalogue = self.context.catalogue
         reasons: list[Reason] = []
-        for rule_id, rule in catalogue.active.items():
-            reasons.extend(CHECKS[rule_id](declaration, self.context, rule))
+        active = catalogue.active
+        for rule_id, rule in active.items():
+            if rule_id in CHECKS:
+                reasons.extend(CHECKS[rule_id](declaration, self.context, rule))
+        for rule_id, rule in active.items():  # policies read the reasons of the others
+            if rule_id in POLICY_CHECKS:
+                reasons.extend(POLICY_CHECKS[rule_id](declaration, tuple(reasons), rule))
         reasons.sort(key=Reason.sort_key)
         worst = reasons[0].severity if reasons else SEVERITY_ORDER[-1]
         verdict = catalogue.verdict_of_severity[worst]
