@@ -38,6 +38,7 @@ bench: venv
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/list_import.py
 	$(BIN)/python benchmarks/matching.py --quick
+	$(BIN)/python benchmarks/network.py --companies 200000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

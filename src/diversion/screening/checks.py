@@ -413,6 +413,40 @@ def goods_description_mismatch(
             break
 
 
+def party_address_match(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party at a listed address: an address listed on its own blocks, the address of a
+    listed party asks for review."""
+    params = rule.params
+    for role, party in decl.parties():
+        address = getattr(party, "address", None)
+        if role not in params["roles"] or not address:
+            continue
+        for listed, ratio in ctx.addresses.match(address, float(params["min_ratio"]))[:1]:
+            own = listed.address_only
+            severity = rule.severity if own else str(params["party_address_severity"])
+            whose = "listed on its own" if own else f"the address of listed {listed.caption!r}"
+            yield Reason(
+                code=rule.id,
+                severity=severity,
+                message=(
+                    f"{_role(role).capitalize()} {party.name!r} is at {address!r}, which is "
+                    f"{whose} on {listed.list_id} ({listed.text!r}, {ratio:.0f} % alike)"
+                ),
+                evidence={
+                    "role": role,
+                    "query_name": party.name,
+                    "address": address,
+                    "listed_address": listed.text,
+                    "entity_id": listed.entity_id,
+                    "entity_name": listed.caption,
+                    "address_only": own,
+                    "list": listed.list_id,
+                    "list_version": listed.list_version,
+                    "ratio": ratio,
+                },
+            )
+
+
 CHECKS: dict[str, Check] = {
     "goods.controlled": goods_controlled,
     "licence.missing": licence_missing,
@@ -421,6 +455,7 @@ CHECKS: dict[str, Check] = {
     "licence.catch_all": licence_catch_all,
     "party.sanctioned": party_sanctioned,
     "route.hub_to_russia": route_hub_to_russia,
+    "party.address_match": party_address_match,
     "goods.description_mismatch": goods_description_mismatch,
     **LICENCE_CHECKS,
     **NETWORK_CHECKS,

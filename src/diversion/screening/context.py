@@ -11,6 +11,7 @@ from diversion.licences import LicenceRegister, LicenceStore, demo_register
 from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher, cached_matcher
+from diversion.matching.addresses import AddressIndex, listed_addresses
 from diversion.matching.vocabulary import references as name_tables
 from diversion.network.bundled import demo_network
 from diversion.network.graph import Network
@@ -34,6 +35,7 @@ class ScreeningContext:
     control_lists: ControlLists | None = None
     # The company registry with its links to the lists; None: no registry imported
     network: Network | None = None
+    _addresses: AddressIndex | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.matchers:
@@ -46,6 +48,15 @@ class ScreeningContext:
         """The control lists and HS concordance (always set once the context is built)."""
         assert self.control_lists is not None
         return self.control_lists
+
+    @property
+    def addresses(self) -> AddressIndex:
+        """Every listed address of the lists, indexed once."""
+        if self._addresses is None:
+            self._addresses = AddressIndex.build(
+                address for listing in self.sanctions_lists for address in listed_addresses(listing)
+            )
+        return self._addresses
 
     @classmethod
     def bundled(cls) -> ScreeningContext:

@@ -1,0 +1,105 @@
+"""Listed addresses: folding across scripts and layouts, numbers that decide, and the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from diversion.declarations import Declaration
+from diversion.lists.importers.csl import read_csl
+from diversion.lists.model import SanctionsList
+from diversion.matching.addresses import AddressIndex, address_key, listed_addresses, same_address
+from diversion.reference import ReferenceData
+from diversion.screening import Screener, ScreeningContext
+from tests.conftest import SHARED
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        # script, order and street-type words do not matter
+        (
+            "ул. Примерная, 12, офис 304, Астана 010000, Казахстан",
+            "Astana, Primernaya street 12, office 304",
+            True,
+        ),
+        (
+            "Room 1203, Harbour Tower, 88 Demo Road, Wan Chai",
+            "Rm 1203, Harbour Tower, 88 Demo Rd, Wan Chai, HK",
+            True,
+        ),
+        # numbers decide: another house, another office
+        ("ул. Примерная, 12, Астана", "ул. Примерная, 14, Астана", False),
+        ("Harbour Tower, 88 Demo Road, Room 1203", "Harbour Tower, 88 Demo Road, Room 1204", False),
+        # a city and a number say too little
+        ("Astana 12", "ул. Примерная, 12, Астана", False),
+        # other street, same numbers
+        ("ул. Примерная, 12, Астана", "ул. Садовая, 12, Астана", False),
+    ],
+)
+def test_addresses_compare_by_words_and_numbers(a: str, b: str, alike: bool) -> None:
+    assert (same_address(a, b) >= 90) is alike
+
+
+def test_one_key_per_address_whatever_its_layout() -> None:
+    assert address_key("Астана, ул. Примерная, д. 12") == address_key("Primernaya St 12, Astana")
+
+
+def test_the_addresses_of_a_real_list_are_found_again() -> None:
+    parsed = read_csl([SHARED / "lists" / "us-csl" / "csl-legacy-format-fragment.csv"])
+    reference = ReferenceData("us-csl", "fragment", "0" * 64, "CSL", "tests", "public domain")
+    listing = SanctionsList.build(reference, parsed.entities)
+    addresses = [a for a in listed_addresses(listing) if any(ch.isdigit() for ch in a.text)]
+    assert len(addresses) > 20
+    index = AddressIndex.build(addresses)
+    for sample in addresses[:20]:
+        found = index.match(sample.text.upper())
+        if len(address_key(sample.text).split()) < 3:
+            continue  # too short to match on its own
+        assert sample.text in [listed.text for listed, _ in found], sample.text
+
+
+def declaration(**consignee: Any) -> Declaration:
+    return Declaration.model_validate(
+        {
+            "declaration_id": "A-1",
+            "declared_at": "2024-09-24",
+            "procedure": "export",
+            "exporter": {"name": "ОсОО «Тестовый Экспорт»", "country": "KG"},
+            "consignee": {"name": "Golden Crane Trading Limited", "country": "HK", **consignee},
+            "country_of_dispatch": "KG",
+            "country_of_destination": "HK",
+            "items": [
+                {
+                    "item_no": 1,
+                    "hs_code": "8471.41",
+                    "description": "Computers",
+                    "country_of_origin": "TW",
+                    "quantity": 1,
+                    "value": 100,
+                    "currency": "USD",
+                }
+            ],
+        }
+    )
+
+
+def test_an_address_listed_on_its_own_blocks(context: ScreeningContext) -> None:
+    decision = Screener(context).screen(
+        declaration(address="Rm 1203, Fictional Harbour Tower, 88 Demo Rd, Wan Chai, HK")
+    )
+    (reason,) = [r for r in decision.reasons if r.code == "party.address_match"]
+    assert reason.severity == "high" and reason.evidence["address_only"] is True
+    assert reason.evidence["entity_id"] == "demo-addr-harbour-tower"
+    other_room = declaration(address="Rm 1204, Fictional Harbour Tower, 88 Demo Rd, Wan Chai")
+    assert "party.address_match" not in Screener(context).screen(other_room).codes
+
+
+def test_the_address_of_a_listed_party_asks_for_review(context: ScreeningContext) -> None:
+    decision = Screener(context).screen(
+        declaration(address="Astana, Primernaya street 12, office 304")
+    )
+    (reason,) = [r for r in decision.reasons if r.code == "party.address_match"]
+    assert reason.severity == "medium"
+    assert reason.evidence["entity_id"] == "demo-co-esil-mikrokomponent"
