@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from diversion.declarations import read_declarations
 from diversion.lists import demo_list
 from diversion.screening import Decision, Screener, ScreeningContext
+from diversion.screening.history import History
 from tests.conftest import DEMO
 from tests.test_cli import run
 
@@ -27,7 +29,9 @@ def expected() -> dict[str, dict[str, str]]:
 def decisions(context: ScreeningContext) -> dict[str, Decision]:
     result = read_declarations(DEMO / "declarations.csv")
     assert result.ok, result.errors
-    return {d.declaration_id: d for d in Screener(context).screen_all(result.declarations)}
+    # as `diversion demo` screens it: the batch is its own history
+    batch = replace(context, history=History.build(result.declarations))
+    return {d.declaration_id: d for d in Screener(batch).screen_all(result.declarations)}
 
 
 def test_expectations_cover_every_demo_declaration(decisions: dict[str, Decision]) -> None:

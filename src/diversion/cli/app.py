@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -27,6 +28,7 @@ from diversion.cli.common import (
     store_for,
     warn,
 )
+from diversion.declarations import Declaration, read_declarations
 from diversion.home import Home
 from diversion.reference import package_file
 from diversion.rules import (
@@ -37,6 +39,8 @@ from diversion.rules import (
     load_config,
 )
 from diversion.screening.context import ScreeningContext
+from diversion.screening.history import History
+from diversion.screening.records import DeclarationRecords
 from diversion.screening.run import CORRIDORS, RunResult, default_out, screen_file
 
 app = typer.Typer(
@@ -159,6 +163,15 @@ def screen(
         typer.Option("--input-format", help="Input format, when the extension does not say."),
     ] = None,
     rules: RulesOption = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history",
+            metavar="PATH|store",
+            help="Earlier declarations to compare with: a file (.csv or .jsonl), or `store` "
+            "for every declaration screened before in this home.",
+        ),
+    ] = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -166,6 +179,7 @@ def screen(
 
     Invalid rows are reported (file, line, field, reason) on stderr and in an errors file next
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
+    The declarations and their decisions are kept in the store, as history for later runs.
     """
     where, store = store_for(home, db)
     context, fallback = ScreeningContext.for_store(
@@ -181,6 +195,9 @@ def screen(
             f"no lists imported in {where.root}: screening against the bundled FICTIONAL demo "
             "list. Import real lists with `diversion lists import`."
         )
+    records = DeclarationRecords(store)
+    if history is not None:
+        context = replace(context, history=History.build(_history(history, records)))
     target = out or default_out(where, source, fmt.value)
     result = screen_file(
         source,
@@ -191,7 +208,23 @@ def screen(
         progress=_progress,
     )
     _report(result, f"Screened {source.name}")
+    records.record(zip(result.read.declarations, result.decisions, strict=True))
     raise typer.Exit(result.exit_code)
+
+
+def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
+    """The declarations of `--history`: the store's, or a file's (which must read whole)."""
+    if source == "store":
+        return list(records.declarations())
+    path = Path(source)
+    if not path.exists():
+        fail(f"--history: no file {path} (give a .csv or .jsonl file, or `store`)", 2)
+    read = read_declarations(path)
+    if read.errors:
+        for error in read.errors[:10]:
+            err_console.print(f"[red]error[/red] {error}", highlight=False)
+        fail(f"--history: {len(read.errors)} invalid row(s) in {path}; fix them first", 2)
+    return read.declarations
 
 
 @app.command()

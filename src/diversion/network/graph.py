@@ -20,7 +20,8 @@ from typing import Any
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
-from diversion.licences.model import identifier_key, name_key
+from diversion.licences.model import identifier_key
+from diversion.matching.analysis import legal_name_key
 from diversion.network.ownership import RULES, OwnershipResult, Stake, compute
 from diversion.reference import ReferenceData
 
@@ -150,7 +151,7 @@ class Network:
                 for value in entity.get(prop, quiet=True):
                     by_identifier[identifier_key(value)].append(entity_id)
             for name in entity.get_type_values(registry.name):
-                key = name_key(name)
+                key = legal_name_key(name)
                 if key:
                     by_name[key].append(entity_id)
         roles_of: dict[str, list[Role]] = defaultdict(list)
@@ -182,7 +183,7 @@ class Network:
             found = self._by_identifier.get(identifier_key(identifier))
             if found:
                 return sorted(set(found))
-        return sorted(set(self._by_name.get(name_key(name), ())))
+        return sorted(set(self._by_name.get(legal_name_key(name), ())))
 
     def listed(self) -> frozenset[str]:
         return frozenset(self.links)

@@ -15,6 +15,7 @@ from diversion.goods.terms import controlled_terms
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
+from diversion.screening.history_checks import HISTORY_CHECKS
 from diversion.screening.licence_checks import LICENCE_CHECKS
 from diversion.screening.network_checks import NETWORK_CHECKS
 
@@ -459,4 +460,5 @@ CHECKS: dict[str, Check] = {
     "goods.description_mismatch": goods_description_mismatch,
     **LICENCE_CHECKS,
     **NETWORK_CHECKS,
+    **HISTORY_CHECKS,
 }

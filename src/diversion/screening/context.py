@@ -18,6 +18,7 @@ from diversion.network.graph import Network
 from diversion.network.links import NetworkStore
 from diversion.reference import ReferenceData
 from diversion.rules import Catalogue, load_catalogue, load_config
+from diversion.screening.history import History
 from diversion.store import Store
 
 
@@ -36,6 +37,9 @@ class ScreeningContext:
     # The company registry with its links to the lists; None: no registry imported
     network: Network | None = None
     _addresses: AddressIndex | None = field(default=None, repr=False)
+    # Earlier declarations, for the rules that compare with the past (`--history`); the
+    # batch being screened is added to it by `screen_file`
+    history: History | None = None
 
     def __post_init__(self) -> None:
         if not self.matchers:

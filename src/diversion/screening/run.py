@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from diversion.declarations import Declaration, ReadResult, read_declarations
 from diversion.home import Home
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
+from diversion.screening.history import History
 from diversion.screening.output import errors_path, write_decisions, write_errors
 from diversion.screening.pipeline import Screener
 
@@ -51,6 +52,8 @@ def screen_file(
     progress: Progress | None = None,
 ) -> RunResult:
     read = read_declarations(source, input_format)
+    # the batch is its own history too: a pass-through needs its import, wherever it is
+    context = replace(context, history=History.build(read.declarations, context.history))
     screener = Screener(context)
     declarations: Iterable[Declaration] = read.declarations
     if progress is not None:

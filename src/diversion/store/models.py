@@ -210,3 +210,18 @@ class RegistryLinkingRow(Base):
     threshold: Mapped[float] = mapped_column(Float)
     links: Mapped[int] = mapped_column(Integer)
     linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScreenedDeclarationRow(Base):
+    """A declaration as it was last screened, with that decision: the history later
+    screenings read (`screen --history store`)."""
+
+    __tablename__ = "screened_declarations"
+
+    declaration_id: Mapped[str] = mapped_column(String(140), primary_key=True)
+    declared_at: Mapped[date] = mapped_column(Date, index=True)
+    procedure: Mapped[str] = mapped_column(String(20))
+    declaration: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,206 @@
+"""The checks behind the rules that compare a declaration with what came before it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from statistics import median
+from typing import Any
+
+from diversion.declarations import Declaration
+from diversion.rules import Rule
+from diversion.screening.context import ScreeningContext
+from diversion.screening.decision import Reason
+from diversion.screening.history import IN, OUT, Line
+
+HistoryCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
+
+
+def _line(line: Line) -> dict[str, Any]:
+    return {
+        "declaration_id": line.declaration_id,
+        "declared_at": line.declared_at.isoformat(),
+        "procedure": line.procedure,
+        "hs_code": line.hs_code,
+        "quantity": None if line.quantity is None else str(line.quantity),
+        "unit": line.unit,
+        "value": None if line.value is None else str(line.value),
+        "currency": line.currency,
+        "counterparty": line.counterparty,
+        "counterparty_country": line.counterparty_country,
+    }
+
+
+def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Goods the exporter received shortly before, in about the same quantity."""
+    params = rule.params
+    history = ctx.history
+    if history is None or decl.procedure not in params["procedures"]:
+        return
+    tolerance = Decimal(str(params["tolerance"]))
+    exporter = decl.exporter
+    received = [
+        line
+        for line in history.of_party(exporter.name, exporter.id, decl, int(params["window_days"]))
+        if line.direction == IN
+    ]
+    for item in decl.items:
+        if not item.quantity:
+            continue
+        for line in received:
+            if line.hs6 != item.hs_code[:6] or not line.quantity or line.unit != item.unit:
+                continue
+            if abs(line.quantity - item.quantity) > tolerance * max(line.quantity, item.quantity):
+                continue
+            days = (decl.declared_at - line.declared_at).days
+            yield Reason(
+                code=rule.id,
+                severity=rule.severity,
+                item_no=item.item_no,
+                message=(
+                    f"Item {item.item_no}: {item.quantity} {item.unit or ''} of HS "
+                    f"{item.hs_code[:6]} go to {decl.consignee.name!r} "
+                    f"({decl.consignee.country}) {days} days after {exporter.name!r} received "
+                    f"{line.quantity} {line.unit or ''} of it from {line.counterparty!r} "
+                    f"({line.counterparty_country}) in {line.declaration_id}"
+                ),
+                evidence={
+                    "received": _line(line),
+                    "days_between": days,
+                    "quantity_sent": str(item.quantity),
+                    "tolerance": str(tolerance),
+                },
+            )
+            break
+
+
+def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Controlled goods from a party that never shipped them in a long trading history, or
+    far more of them than it usually ships."""
+    params = rule.params
+    history = ctx.history
+    if history is None or decl.procedure not in params["procedures"]:
+        return
+    controlled = [
+        item
+        for item in decl.items
+        if any(h.entry.licence_required for h in ctx.goods.lookup(item.hs_code))
+    ]
+    if not controlled:
+        return
+    exporter = decl.exporter
+    past = [
+        line for line in history.of_party(exporter.name, exporter.id, decl) if line.direction == OUT
+    ]
+    if not past:
+        return
+    span = (decl.declared_at - past[0].declared_at).days
+    ever_controlled = any(
+        any(h.entry.licence_required for h in ctx.goods.lookup(line.hs_code)) for line in past
+    )
+    if not ever_controlled and span >= int(params["min_history_days"]):
+        codes = ", ".join(item.hs_code for item in controlled)
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=(
+                f"{exporter.name!r} ships controlled goods ({codes}) for the first time "
+                f"after {span} days and {len(past)} goods lines of other trade (since "
+                f"{past[0].declared_at.isoformat()})"
+            ),
+            evidence={
+                "kind": "first controlled goods",
+                "trading_days": span,
+                "earlier_lines": len(past),
+                "earlier_goods": sorted({line.hs6 for line in past}),
+            },
+        )
+        return
+    factor = Decimal(str(params["volume_factor"]))
+    recent = history.of_party(exporter.name, exporter.id, decl, int(params["baseline_days"]))
+    for item in controlled:
+        same = [
+            line
+            for line in recent
+            if line.direction == OUT
+            and line.hs6 == item.hs_code[:6]
+            and line.value is not None
+            and line.currency == item.currency
+        ]
+        shipments = {line.declaration_id for line in same}
+        if len(shipments) < int(params["min_baseline_shipments"]) or item.value is None:
+            continue
+        usual = sum((line.value or Decimal(0) for line in same), Decimal(0)) / len(shipments)
+        if usual > 0 and item.value >= factor * usual:
+            yield Reason(
+                code=rule.id,
+                severity=rule.severity,
+                item_no=item.item_no,
+                message=(
+                    f"Item {item.item_no}: {item.value} {item.currency} of HS {item.hs_code[:6]} "
+                    f"is {item.value / usual:.1f} times {exporter.name!r}'s usual "
+                    f"{usual:.0f} {item.currency} per shipment ({len(shipments)} shipments in "
+                    f"{params['baseline_days']} days)"
+                ),
+                evidence={
+                    "kind": "volume",
+                    "usual_value": str(round(usual, 2)),
+                    "shipments": len(shipments),
+                    "factor": str(factor),
+                },
+            )
+
+
+def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A unit value far from the median others declared for the same HS6, unit and currency."""
+    params = rule.params
+    history = ctx.history
+    if history is None or decl.procedure not in params["procedures"]:
+        return
+    factor = Decimal(str(params["factor"]))
+    for item in decl.items:
+        if not item.quantity or item.value is None:
+            continue
+        mine = item.value / item.quantity
+        values = [
+            value
+            for line in history.of_hs6(
+                item.hs_code[:6], decl, int(params["window_days"]), int(params["max_observations"])
+            )
+            if line.unit == item.unit
+            and line.currency == item.currency
+            and (value := line.unit_value()) is not None
+        ]
+        if len(values) < int(params["min_observations"]):
+            continue
+        reference = Decimal(median(values))
+        if reference <= 0:
+            continue
+        ratio = mine / reference
+        if ratio <= factor and ratio >= 1 / factor:
+            continue
+        side = "above" if ratio > 1 else "below"
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            item_no=item.item_no,
+            message=(
+                f"Item {item.item_no}: {mine:.2f} {item.currency} per {item.unit or 'unit'} of HS "
+                f"{item.hs_code[:6]} is {ratio:.1f} times the median {reference:.2f} of "
+                f"{len(values)} earlier shipments ({side} the reference by more than {factor}×)"
+            ),
+            evidence={
+                "unit_value": str(round(mine, 4)),
+                "reference_median": str(round(reference, 4)),
+                "observations": len(values),
+                "ratio": str(round(ratio, 3)),
+                "factor": str(factor),
+            },
+        )
+
+
+HISTORY_CHECKS: dict[str, HistoryCheck] = {
+    "flow.pass_through": pass_through,
+    "party.sudden_new_line": sudden_new_line,
+    "price.unit_value_anomaly": unit_value_anomaly,
+}

@@ -1,0 +1,54 @@
+"""The declarations `screen` has seen, kept in the store with their latest decision: the
+history that later screenings compare with (`screen --history store`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from diversion.declarations import Declaration
+from diversion.screening.decision import Decision
+from diversion.store import Store
+from diversion.store.models import ScreenedDeclarationRow
+
+
+class DeclarationRecords:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record(self, screened: Iterable[tuple[Declaration, Decision]]) -> int:
+        """Keep each declaration with its decision, in one transaction; a declaration
+        screened again keeps its latest decision."""
+        now = datetime.now(UTC)
+        count = 0
+        with self.store.transaction() as session:
+            for declaration, decision in screened:
+                session.merge(
+                    ScreenedDeclarationRow(
+                        declaration_id=declaration.declaration_id,
+                        declared_at=declaration.declared_at,
+                        procedure=declaration.procedure,
+                        declaration=declaration.model_dump(mode="json"),
+                        verdict=decision.verdict,
+                        decision=decision.to_dict(),
+                        screened_at=now,
+                    )
+                )
+                count += 1
+        return count
+
+    def declarations(self) -> Iterator[Declaration]:
+        with self.store.read() as session:
+            rows = session.execute(
+                select(ScreenedDeclarationRow.declaration).order_by(
+                    ScreenedDeclarationRow.declared_at, ScreenedDeclarationRow.declaration_id
+                )
+            )
+            for (data,) in rows:
+                yield Declaration.model_validate(data)
+
+    def __len__(self) -> int:
+        with self.store.read() as session:
+            return len(session.scalars(select(ScreenedDeclarationRow.declaration_id)).all())
