@@ -431,3 +431,17 @@ def test_three_red_flags_stop_a_declaration(context: ScreeningContext, tmp_path:
     path.write_text("rules:\n  policy.red_flags:\n    params: {at_least: 2}\n", encoding="utf-8")
     stricter = replace(context, catalogue=apply_config(context.catalogue, path))
     assert len(reasons(stricter, two, "policy.red_flags")) == 1
+
+
+def test_a_mass_registration_address(context: ScreeningContext) -> None:
+    toshkent = {"name": "«Toshkent Avtomatika Yechimlari» MChJ", "country": "UZ", "id": "308765109"}
+    (reason,) = reasons(context, declaration(exporter=toshkent), "party.mass_address")
+    assert len(reason.evidence["companies"]) == 5
+    assert "uz-toshkent-avtomatika" in reason.evidence["companies"]
+    # Sapa has its address to itself; and bread is no controlled good
+    assert reasons(context, declaration(), "party.mass_address") == []
+    bread = declaration(exporter=toshkent, items=[{
+        "item_no": 1, "hs_code": "1905.90", "description": "Bread", "country_of_origin": "UZ",
+        "quantity": 10, "value": 100, "currency": "USD",
+    }])  # fmt: skip
+    assert reasons(context, bread, "party.mass_address") == []

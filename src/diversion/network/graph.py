@@ -21,6 +21,7 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
 from diversion.licences.model import identifier_key
+from diversion.matching.addresses import address_key
 from diversion.matching.analysis import legal_name_key
 from diversion.network.ownership import RULES, OwnershipResult, Stake, compute
 from diversion.reference import ReferenceData
@@ -110,6 +111,7 @@ class Network:
     _by_name: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _roles_of: dict[str, list[Role]] = field(default_factory=dict, repr=False)
     _roles_in: dict[str, list[Role]] = field(default_factory=dict, repr=False)
+    _at_address: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -154,6 +156,15 @@ class Network:
                 key = legal_name_key(name)
                 if key:
                     by_name[key].append(entity_id)
+        at_address: dict[str, list[str]] = defaultdict(list)
+        for entity_id, entity in self.entities.items():
+            if entity.schema.name == "Person":
+                continue
+            for address in entity.get("address", quiet=True):
+                key = address_key(address)
+                if key:
+                    at_address[key].append(entity_id)
+        self._at_address = dict(at_address)
         roles_of: dict[str, list[Role]] = defaultdict(list)
         roles_in: dict[str, list[Role]] = defaultdict(list)
         for role in self.roles:
@@ -206,6 +217,16 @@ class Network:
                 if owner is not None and owner.schema.name == "Person":
                     people.setdefault(stake.owner, "owner")
         return people
+
+    def companies_at(self, entity_id: str) -> list[str]:
+        """The registry's companies at the same address as this one (itself included)."""
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            return []
+        found: set[str] = set()
+        for address in entity.get("address", quiet=True):
+            found.update(self._at_address.get(address_key(address), ()))
+        return sorted(found)
 
     def contacts(self, entity_id: str) -> set[str]:
         entity = self.entities.get(entity_id)

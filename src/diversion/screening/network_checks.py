@@ -336,10 +336,45 @@ def sector_mismatch(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             break
 
 
+def mass_address(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """A party registered where many other companies are."""
+    network = ctx.network
+    params = rule.params
+    if network is None:
+        return
+    if params.get("only_controlled_goods", True) and not _controlled_goods(decl, ctx):
+        return
+    least = int(params["min_companies"])
+    for role, party, entity_id in _registry_parties(decl, ctx, params["roles"]):
+        companies = network.companies_at(entity_id)
+        if len(companies) < least:
+            continue
+        address = next(iter(network.entities[entity_id].get("address")), "")
+        others = [network.caption(c) for c in companies if c != entity_id]
+        yield Reason(
+            code=rule.id,
+            severity=rule.severity,
+            message=(
+                f"{_role(role).capitalize()} {party.name!r} is registered at {address!r} with "
+                f"{len(others)} other companies ({', '.join(others[:3])}"
+                f"{' ...' if len(others) > 3 else ''})"
+            ),
+            evidence={
+                "role": role,
+                "query_name": party.name,
+                "registry_entity": entity_id,
+                "address": address,
+                "companies": companies,
+                "min_companies": least,
+            },
+        )
+
+
 NETWORK_CHECKS: dict[str, NetworkCheck] = {
     "network.owned_by_listed": owned_by_listed,
     "network.controlled_by_listed": controlled_by_listed,
     "party.new_company": new_company,
     "network.shared_officer": shared_officer,
     "party.sector_mismatch": sector_mismatch,
+    "party.mass_address": mass_address,
 }
