@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from defusedxml import ElementTree
 from sqlalchemy import func, select
 
 from diversion.declarations import Declaration
@@ -445,3 +446,30 @@ def test_a_mass_registration_address(context: ScreeningContext) -> None:
         "quantity": 10, "value": 100, "currency": "USD",
     }])  # fmt: skip
     assert reasons(context, bread, "party.mass_address") == []
+
+
+def test_show_writes_the_neighbourhood_as_ftm_and_svg(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    paths = [str(p) for p in DEMO_REGISTRY]
+    assert (
+        run(
+            "network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    ftm, svg = tmp_path / "sapa.ftm.json", tmp_path / "sapa.svg"
+    shown = run(
+        "network", "show", "kz-sapa", "--ftm", str(ftm), "--svg", str(svg), "--depth", "1",
+        "--home", str(home), cwd=tmp_path,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    entities = [json.loads(line) for line in ftm.read_text("utf-8").splitlines()]
+    ids = {e["id"] for e in entities}
+    assert {"kz-sapa", "p-tleukhanov", "kz-esil", "p-sadykova", "kg-ala-too-gidravlika"} <= ids
+    owned = [e for e in entities if e["schema"] == "Ownership"]
+    assert {(e["properties"]["owner"][0], e["properties"]["percentage"][0]) for e in owned} >= {
+        ("p-tleukhanov", "30"), ("kz-esil", "25"),
+    }  # fmt: skip
+    drawing = ElementTree.fromstring(svg.read_bytes())
+    texts = [node.text or "" for node in drawing.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Тлеуханов Марат Серикович (listed)" in texts and "30 %" in texts

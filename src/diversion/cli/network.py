@@ -11,16 +11,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from diversion.cli.common import DbOption, HomeOption, fail, out_console, store_for
+from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
 from diversion.cli.lists import _progress, _report_import
 from diversion.home import Home
 from diversion.lists import demo_list
 from diversion.lists.importers import ListFormatError
 from diversion.lists.snapshots import ListStore
 from diversion.matching import cached_matcher
+from diversion.network.export import subgraph, to_ftm, to_svg
 from diversion.network.graph import Network
 from diversion.network.links import NetworkStore
 from diversion.network.ownership import RULES, describe_path
+from diversion.screening.output import AtomicFile
 from diversion.store import Store
 
 app = typer.Typer(help="Company registries, ownership and officers.", no_args_is_help=True)
@@ -141,11 +143,16 @@ def show(
         str | None, typer.Option("--date", help="Ownership and posts in force on this day.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ftm: Annotated[
+        Path | None, typer.Option("--ftm", help="Write the neighbourhood as FtM JSON lines.")
+    ] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", help="Draw the neighbourhood (SVG).")] = None,
+    depth: Annotated[int, typer.Option("--depth", help="Steps of the neighbourhood.")] = 2,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
     """An entity's owners, holdings, officers and posts, its links to listed entities, and
-    any chain of ownership from a listed party."""
+    any chain of ownership from a listed party; optionally its neighbourhood as FtM or SVG."""
     where, store = store_for(home, db)
     network = _network(where, store)
     if network is None:
@@ -160,6 +167,17 @@ def show(
     if not ids:
         fail(f"no registry entity {entity!r} (by id, registration number or legal name)")
     views = [neighbourhood(network, entity_id, day) for entity_id in ids]
+    if ftm is not None or svg is not None:
+        nodes, edges = subgraph(network, ids[0], depth, day)
+        if ftm is not None:
+            lines = [json.dumps(e, ensure_ascii=False) for e in to_ftm(network, nodes, edges)]
+            with AtomicFile(ftm) as handle:
+                handle.write("\n".join(lines) + "\n")
+            err_console.print(f"wrote {len(lines)} FtM entities to {ftm}")
+        if svg is not None:
+            with AtomicFile(svg) as handle:
+                handle.write(to_svg(network, ids[0], nodes, edges))
+            err_console.print(f"drew {len(nodes)} entities and {len(edges)} edges in {svg}")
     if as_json:
         out_console.print_json(json.dumps(views, ensure_ascii=False))
         return

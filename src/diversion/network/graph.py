@@ -63,6 +63,7 @@ class Role:
     role: str
     start: date | None
     end: date | None
+    edge_id: str = ""
 
     def in_force(self, on: date | None) -> bool:
         if on is None:
@@ -107,6 +108,7 @@ class Network:
     roles: list[Role]
     links: dict[str, list[Link]]  # registry id -> links to listed entities
     references: list[ReferenceData] = field(default_factory=list)
+    edges: dict[str, EntityProxy] = field(default_factory=dict)  # Ownership, Directorship
     _by_identifier: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_name: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _roles_of: dict[str, list[Role]] = field(default_factory=dict, repr=False)
@@ -121,6 +123,7 @@ class Network:
         references: Iterable[ReferenceData] = (),
     ) -> Network:
         parties: dict[str, EntityProxy] = {}
+        edges: dict[str, EntityProxy] = {}
         stakes: list[Stake] = []
         roles: list[Role] = []
         for entity in entities:
@@ -135,13 +138,15 @@ class Network:
                 role = next(iter(entity.get("role")), "director")
                 for person in entity.get("director"):
                     for organization in entity.get("organization"):
-                        roles.append(Role(person, organization, role, start, end))
+                        roles.append(Role(person, organization, role, start, end, str(entity.id)))
             elif schema in PARTY_SCHEMATA:
                 parties[str(entity.id)] = entity
+            if schema in ("Ownership", "Directorship"):
+                edges[str(entity.id)] = entity
         by_link: dict[str, list[Link]] = defaultdict(list)
         for link in links:
             by_link[link.registry_id].append(link)
-        network = cls(parties, stakes, roles, dict(by_link), list(references))
+        network = cls(parties, stakes, roles, dict(by_link), list(references), edges)
         network._index()
         return network
 

@@ -31,7 +31,9 @@ DECISION_COLUMNS = (
 ERROR_COLUMNS = ("file", "line", "field", "reason", "declaration_id")
 
 
-class _Atomic:
+class AtomicFile:
+    """A file written whole or not at all: to a temporary file, then moved over the target."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
@@ -44,6 +46,9 @@ class _Atomic:
     def __exit__(self, kind: object, *_: object) -> None:
         self.handle.close()
         if kind is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.tmp, 0o666 & ~umask)  # as an ordinary file, not mkstemp's 0600
             os.replace(self.tmp, self.path)
         else:
             os.unlink(self.tmp)
@@ -55,7 +60,7 @@ def errors_path(out: Path) -> Path:
 
 
 def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None:
-    with _Atomic(path) as handle:
+    with AtomicFile(path) as handle:
         if fmt == "jsonl":
             for decision in decisions:
                 handle.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
@@ -75,7 +80,7 @@ def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None
 
 
 def write_errors(path: Path, errors: Iterable[InputError], fmt: str) -> None:
-    with _Atomic(path) as handle:
+    with AtomicFile(path) as handle:
         if fmt == "jsonl":
             for error in errors:
                 handle.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
