@@ -25,7 +25,7 @@ from pathlib import Path
 from followthemoney.proxy import EntityProxy
 
 from diversion.countries import CountryError, normalise_country
-from diversion.lists.importers.base import ListFormatError, Parsed, make
+from diversion.lists.importers.base import ListFormatError, Parsed, make, read_text
 
 ENTITY_COLUMNS = (
     "id", "schema", "name", "aliases", "registration_number", "country", "incorporation_date",
@@ -58,14 +58,7 @@ def _split(value: str) -> list[str]:
 
 
 def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ListFormatError(
-            path, "", f"not valid UTF-8: {exc.reason}; save it as UTF-8"
-        ) from None
-    except OSError as exc:
-        raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or ())
     rows = []

@@ -43,6 +43,17 @@ class Parsed:
 Importer = Callable[[Sequence[Path]], Parsed]
 
 
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (a byte-order mark is dropped); ListFormatError says why not."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        reason = f"not valid UTF-8: {exc.reason}; save it as UTF-8"
+        raise ListFormatError(path, "", reason) from None
+    except OSError as exc:
+        raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
+
+
 def make(schema: str, entity_id: str) -> EntityProxy:
     entity = model.make_entity(schema)
     entity.id = entity_id

@@ -17,7 +17,14 @@ from pathlib import Path
 from followthemoney.proxy import EntityProxy
 
 from diversion.countries import CountryError, normalise_country
-from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, make, one_file
+from diversion.lists.importers.base import (
+    ListFormatError,
+    Parsed,
+    add_sanction,
+    make,
+    one_file,
+    read_text,
+)
 
 COLUMNS = (
     "id", "schema", "name", "aliases", "country", "identifiers",
@@ -84,14 +91,7 @@ def _row_entity(row: dict[str, str]) -> EntityProxy:
 
 def read_user_csv(paths: Sequence[Path]) -> Parsed:
     path = one_file(paths, "a user CSV list")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ListFormatError(
-            path, "", f"not valid UTF-8: {exc.reason}; save it as UTF-8"
-        ) from None
-    except OSError as exc:
-        raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())
     if set(header) != set(COLUMNS):
