@@ -205,3 +205,22 @@ def test_screen_with_history_from_the_store_and_from_a_file(tmp_path: Path) -> N
     broken.write_text(csv_text([row(declared_at="someday")]), encoding="utf-8")
     bad = run("screen", str(exports), "--home", str(home), "--history", str(broken), cwd=tmp_path)
     assert bad.returncode == 2 and "--history: 1 invalid row(s)" in bad.stderr
+
+
+def test_pass_through_names_family_ties_with_the_supplier(context: ScreeningContext) -> None:
+    # the demo registry: Esil's owner Daniyar Krüger is the son of Elbtal's owners
+    esil = {"name": "ТОО «Есиль Микрокомпонент»", "country": "KZ", "id": "220340017783"}
+    bought = decl(
+        "IMP-7", START - timedelta(days=5), procedure="import",
+        exporter={"name": "Elbtal Halbleiter Vertrieb GmbH", "country": "DE"},
+        consignee=esil, country_of_dispatch="DE", country_of_destination="KZ",
+    )  # fmt: skip
+    sold = decl("EXP-7", START, exporter=esil)
+    ctx = replace(context, history=History.build([bought, sold]))
+    (reason,) = [r for r in Screener(ctx).screen(sold).reasons if r.code == "flow.pass_through"]
+    ties = {(t["person"], t["relative"], t["tie"]) for t in reason.evidence["related_to_supplier"]}
+    assert ties == {
+        ("p-kruger-andreas", "p-kruger-daniyar", "son"),
+        ("p-kruger-marina", "p-kruger-daniyar", "son"),
+    }
+    assert "Andreas Krüger – son – Daniyar Krüger" in reason.message

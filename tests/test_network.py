@@ -72,7 +72,7 @@ def runs(person_id: str, firm_id: str, role: str = "director") -> dict[str, str]
 def test_the_demo_registry_reads_into_ftm_entities() -> None:
     parsed = read_registry_csv(DEMO_REGISTRY)
     schemata = {e.schema.name for e in parsed.entities}
-    assert schemata == {"Company", "Person", "Ownership", "Directorship"}
+    assert schemata == {"Company", "Person", "Ownership", "Directorship", "Family"}
     sapa = next(e for e in parsed.entities if e.id == "kz-sapa")
     assert sapa.get("registrationNumber") == ["170640018803"]
     assert sapa.get("incorporationDate") == ["2017-06-20"]
@@ -473,3 +473,44 @@ def test_show_writes_the_neighbourhood_as_ftm_and_svg(tmp_path: Path) -> None:
     drawing = ElementTree.fromstring(svg.read_bytes())
     texts = [node.text or "" for node in drawing.iter("{http://www.w3.org/2000/svg}text")]
     assert "Тлеуханов Марат Серикович (listed)" in texts and "30 %" in texts
+
+
+def test_a_registry_in_ftm_imports_like_the_csv(any_store: Store, tmp_path: Path) -> None:
+    parsed = read_registry_csv(DEMO_REGISTRY)
+    ftm = tmp_path / "registry.ftm.json"
+    ftm.write_text(
+        "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in parsed.entities),
+        encoding="utf-8",
+    )
+    lists = ListStore(any_store)
+    lists.import_files("ftm", [ftm], "kz-ftm", kind="registry")
+    (registry,) = lists.active_lists("registry")
+    network = Network.build(registry.entities.values())
+    assert len(network.stakes) == 14 and len(network.roles) == 9 and len(network.family) == 2
+    assert network.find("Sapa Electronics Distribution LLP") == ["kz-sapa"]
+
+
+def test_family_ties_are_between_people(tmp_path: Path) -> None:
+    paths = write_registry(
+        tmp_path,
+        [person("p", "Petrov"), firm("a", "Alpha LLP")],
+        [{"type": "family", "source_id": "p", "target_id": "a", "role": "son"}],
+    )
+    with pytest.raises(ListFormatError, match="target_id: family ties are between people"):
+        read_registry_csv(paths)
+
+
+def test_show_names_relatives_from_both_sides(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    paths = [str(p) for p in DEMO_REGISTRY]
+    assert (
+        run(
+            "network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    son = run("network", "show", "p-kruger-daniyar", "--json", "--home", str(home), cwd=tmp_path)
+    (view,) = json.loads(son.stdout)
+    assert {(r["person"], r["tie"]) for r in view["relatives"]} == {
+        ("p-kruger-andreas", "this is their son"), ("p-kruger-marina", "this is their son"),
+    }  # fmt: skip

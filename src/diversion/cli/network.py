@@ -132,6 +132,18 @@ def neighbourhood(network: Network, entity_id: str, on: date | None) -> dict[str
             }
             for r in network.roles_of(entity_id, on)
         ],
+        "relatives": [
+            *(
+                {"person": relative, "name": network.caption(relative), "tie": f"their {tie}"}
+                for person, relative, tie in network.family
+                if person == entity_id
+            ),
+            *(
+                {"person": person, "name": network.caption(person), "tie": f"this is their {tie}"}
+                for person, relative, tie in network.family
+                if relative == entity_id
+            ),
+        ],
         "ownership_status": statuses,
     }
 
@@ -195,6 +207,7 @@ def show(
             ("holdings", view["holdings"], "share"),
             ("officers", view["officers"], "role"),
             ("posts", view["posts"], "role"),
+            ("relatives", view["relatives"], "tie"),
         ):
             for row in rows:
                 extra = f"{row[key]} %" if key == "share" else row[key]

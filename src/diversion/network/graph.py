@@ -109,6 +109,7 @@ class Network:
     links: dict[str, list[Link]]  # registry id -> links to listed entities
     references: list[ReferenceData] = field(default_factory=list)
     edges: dict[str, EntityProxy] = field(default_factory=dict)  # Ownership, Directorship
+    family: list[tuple[str, str, str]] = field(default_factory=list)  # person, relative, tie
     _by_identifier: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_name: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _roles_of: dict[str, list[Role]] = field(default_factory=dict, repr=False)
@@ -124,6 +125,7 @@ class Network:
     ) -> Network:
         parties: dict[str, EntityProxy] = {}
         edges: dict[str, EntityProxy] = {}
+        family: list[tuple[str, str, str]] = []
         stakes: list[Stake] = []
         roles: list[Role] = []
         for entity in entities:
@@ -141,12 +143,17 @@ class Network:
                         roles.append(Role(person, organization, role, start, end, str(entity.id)))
             elif schema in PARTY_SCHEMATA:
                 parties[str(entity.id)] = entity
-            if schema in ("Ownership", "Directorship"):
+            elif schema == "Family":
+                relationship = next(iter(entity.get("relationship")), "relative")
+                for person in entity.get("person"):
+                    for relative in entity.get("relative"):
+                        family.append((person, relative, relationship))
+            if schema in ("Ownership", "Directorship", "Family"):
                 edges[str(entity.id)] = entity
         by_link: dict[str, list[Link]] = defaultdict(list)
         for link in links:
             by_link[link.registry_id].append(link)
-        network = cls(parties, stakes, roles, dict(by_link), list(references), edges)
+        network = cls(parties, stakes, roles, dict(by_link), list(references), edges, family)
         network._index()
         return network
 
@@ -232,6 +239,18 @@ class Network:
         for address in entity.get("address", quiet=True):
             found.update(self._at_address.get(address_key(address), ()))
         return sorted(found)
+
+    def related(self, people: set[str], others: set[str]) -> list[dict[str, str]]:
+        """Ties between two groups of people: the same person, or family."""
+        found = [
+            {"person": p, "relative": p, "tie": "same person"} for p in sorted(people & others)
+        ]
+        for person, relative, tie in self.family:
+            if (person in people and relative in others) or (
+                person in others and relative in people
+            ):
+                found.append({"person": person, "relative": relative, "tie": tie})
+        return found
 
     def contacts(self, entity_id: str) -> set[str]:
         entity = self.entities.get(entity_id)

@@ -7,8 +7,9 @@
 `relations.csv`: one ownership or directorship a row:
     type, source_id, target_id, percentage, role, start_date, end_date
 
-`type` is `ownership` (source owns `percentage` % of target) or `directorship` (source is
-`role` of target: director, founder, manager, accountant ...). Which file is which is told by
+`type` is `ownership` (source owns `percentage` % of target), `directorship` (source is
+`role` of target: director, founder, manager, accountant ...) or `family` (target is source's
+`role`: son, daughter, spouse ...). Which file is which is told by
 its header, so they can be given in any order. Every bad field of every row is reported as
 file:line: column: reason, and a file with any fault imports nothing.
 """
@@ -158,8 +159,14 @@ def _relation(
             fault.add(path, line, "percentage", "a directorship has no percentage")
         if ids.get(row["target_id"]) == "Person":
             fault.add(path, line, "target_id", "a person has no directors")
+    elif kind == "family":
+        for column in ("source_id", "target_id"):
+            if row[column] in ids and ids[row[column]] != "Person":
+                fault.add(path, line, column, "family ties are between people")
+        if row["percentage"]:
+            fault.add(path, line, "percentage", "a family tie has no percentage")
     else:
-        fault.add(path, line, "type", f"{row['type']!r} is not ownership or directorship")
+        fault.add(path, line, "type", f"{row['type']!r} is not ownership, directorship or family")
     if len(fault.lines) > start:
         return None
     digest = f"{kind}-{row['source_id']}-{row['target_id']}-{line}"
@@ -171,11 +178,16 @@ def _relation(
             entity.add("percentage", row["percentage"].rstrip("%").strip())
         if row["role"]:
             entity.add("role", row["role"])
-    else:
+    elif kind == "directorship":
         entity = make("Directorship", f"{path.stem}-{digest}")
         entity.add("director", row["source_id"])
         entity.add("organization", row["target_id"])
         entity.add("role", row["role"] or "director")
+    else:
+        entity = make("Family", f"{path.stem}-{digest}")
+        entity.add("person", row["source_id"])
+        entity.add("relative", row["target_id"])
+        entity.add("relationship", row["role"] or "relative")
     if "start_date" in dates:
         entity.add("startDate", dates["start_date"])
     if "end_date" in dates:

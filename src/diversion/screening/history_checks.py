@@ -31,6 +31,18 @@ def _line(line: Line) -> dict[str, Any]:
     }
 
 
+def _ties(
+    ctx: ScreeningContext, name: str, identifier: str | None, supplier: str
+) -> list[dict[str, str]]:
+    """Family or shared people between a party and its supplier, from the registry."""
+    network = ctx.network
+    if network is None:
+        return []
+    mine = {p for e in network.find(name, identifier) for p in network.people_of(e)}
+    theirs = {p for e in network.find(supplier) for p in network.people_of(e)}
+    return network.related(mine, theirs) if mine and theirs else []
+
+
 def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
     """Goods the exporter received shortly before, in about the same quantity."""
     params = rule.params
@@ -53,6 +65,17 @@ def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
             if abs(line.quantity - item.quantity) > tolerance * max(line.quantity, item.quantity):
                 continue
             days = (decl.declared_at - line.declared_at).days
+            ties = _ties(ctx, exporter.name, exporter.id, line.counterparty)
+            related = (
+                "; the exporter's people are related to the supplier's: "
+                + ", ".join(
+                    f"{ctx.network.caption(t['person'])} – {t['tie']} – "
+                    f"{ctx.network.caption(t['relative'])}"
+                    for t in ties
+                )
+                if ties and ctx.network is not None
+                else ""
+            )
             yield Reason(
                 code=rule.id,
                 severity=rule.severity,
@@ -62,10 +85,11 @@ def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
                     f"{item.hs_code[:6]} go to {decl.consignee.name!r} "
                     f"({decl.consignee.country}) {days} days after {exporter.name!r} received "
                     f"{line.quantity} {line.unit or ''} of it from {line.counterparty!r} "
-                    f"({line.counterparty_country}) in {line.declaration_id}"
+                    f"({line.counterparty_country}) in {line.declaration_id}{related}"
                 ),
                 evidence={
                     "received": _line(line),
+                    "related_to_supplier": ties,
                     "days_between": days,
                     "quantity_sent": str(item.quantity),
                     "tolerance": str(tolerance),
