@@ -224,3 +224,27 @@ def test_pass_through_names_family_ties_with_the_supplier(context: ScreeningCont
         ("p-kruger-marina", "p-kruger-daniyar", "son"),
     }
     assert "Andreas Krüger – son – Daniyar Krüger" in reason.message
+
+
+def test_the_reference_is_the_route_when_it_has_enough_shipments(
+    context: ScreeningContext,
+) -> None:
+    to_china = [
+        decl(
+            f"CN-{n}",
+            START - timedelta(days=7 * n),
+            country_of_destination="CN",
+            exporter={"name": f"Shipper {n} LLP", "country": "KZ"},
+            items=[item(value=50000)],
+        )
+        for n in range(1, 6)
+    ]
+    past = [*market(5), *to_china]  # 5 USD a piece to Russia, 50 to China
+    assert "price.unit_value_anomaly" not in codes_with(context, past, decl("EXP-1", START))
+    to_dubai = decl("EXP-2", START, country_of_destination="AE")
+    ctx = replace(context, history=History.build([*past, to_dubai]))
+    (reason,) = [
+        r for r in Screener(ctx).screen(to_dubai).reasons if r.code == "price.unit_value_anomaly"
+    ]
+    assert reason.evidence["reference_basis"] == "all routes"
+    assert reason.evidence["observations"] == 10

@@ -110,6 +110,7 @@ class History:
                 if line.direction == OUT and id(line) not in exported:
                     exported.add(id(line))
                     by_hs6[line.hs6].append(line)
+                    by_hs6[_route_key(line.hs6, line.route)].append(line)
         for lines in (*by_party.values(), *by_hs6.values()):
             lines.sort(key=lambda line: (line.declared_at, line.declaration_id))
         history = cls(dict(by_party), dict(by_hs6), frozenset(seen))
@@ -144,7 +145,18 @@ class History:
         return sorted(found.values(), key=lambda line: (line.declared_at, line.declaration_id))
 
     def of_hs6(
-        self, hs6: str, decl: Declaration, days: int | None = None, last: int | None = None
+        self,
+        hs6: str,
+        decl: Declaration,
+        days: int | None = None,
+        last: int | None = None,
+        route: tuple[str, str] | None = None,
     ) -> list[Line]:
-        """Earlier export lines of an HS6 by anyone (the `last` ones if given)."""
-        return self._before(self.by_hs6.get(hs6, []), decl, days, last)
+        """Earlier export lines of an HS6 by anyone (the `last` ones if given), on one route
+        (dispatch, destination) if given."""
+        key = hs6 if route is None else _route_key(hs6, route)
+        return self._before(self.by_hs6.get(key, []), decl, days, last)
+
+
+def _route_key(hs6: str, route: tuple[str, str]) -> str:
+    return f"{hs6}|{route[0]}|{route[1]}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from diversion.declarations import Declaration
+from diversion.declarations import Declaration, Item
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
@@ -175,6 +175,17 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             )
 
 
+def _unit_values(lines: list[Line], item: Item) -> list[Decimal]:
+    """Unit values of the lines in the item's unit and currency."""
+    return [
+        value
+        for line in lines
+        if line.unit == item.unit
+        and line.currency == item.currency
+        and (value := line.unit_value()) is not None
+    ]
+
+
 def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
     """A unit value far from the median others declared for the same HS6, unit and currency."""
     params = rule.params
@@ -186,16 +197,18 @@ def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
         if not item.quantity or item.value is None:
             continue
         mine = item.value / item.quantity
-        values = [
-            value
-            for line in history.of_hs6(
-                item.hs_code[:6], decl, int(params["window_days"]), int(params["max_observations"])
-            )
-            if line.unit == item.unit
-            and line.currency == item.currency
-            and (value := line.unit_value()) is not None
-        ]
-        if len(values) < int(params["min_observations"]):
+        least, most = int(params["min_observations"]), int(params["max_observations"])
+        route = (decl.country_of_dispatch, decl.country_of_destination)
+        window = int(params["window_days"])
+
+        # the same route when it has enough shipments, else every route
+        hs6 = item.hs_code[:6]
+        basis = "route"
+        values = _unit_values(history.of_hs6(hs6, decl, window, most, route), item)
+        if len(values) < least:
+            basis = "all routes"
+            values = _unit_values(history.of_hs6(hs6, decl, window, most), item)
+        if len(values) < least:
             continue
         reference = Decimal(median(values))
         if reference <= 0:
@@ -204,6 +217,7 @@ def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
         if ratio <= factor and ratio >= 1 / factor:
             continue
         side = "above" if ratio > 1 else "below"
+        where = "this route" if basis == "route" else "all routes"
         yield Reason(
             code=rule.id,
             severity=rule.severity,
@@ -211,12 +225,15 @@ def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
             message=(
                 f"Item {item.item_no}: {mine:.2f} {item.currency} per {item.unit or 'unit'} of HS "
                 f"{item.hs_code[:6]} is {ratio:.1f} times the median {reference:.2f} of "
-                f"{len(values)} earlier shipments ({side} the reference by more than {factor}×)"
+                f"{len(values)} earlier shipments on {where} "
+                f"({side} the reference by more than {factor}×)"
             ),
             evidence={
                 "unit_value": str(round(mine, 4)),
                 "reference_median": str(round(reference, 4)),
                 "observations": len(values),
+                "reference_basis": basis,
+                "route": list(route),
                 "ratio": str(round(ratio, 3)),
                 "factor": str(factor),
             },
