@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from defusedxml import ElementTree
+from followthemoney import model
 from sqlalchemy import func, select
 
 from diversion.declarations import Declaration
@@ -18,8 +21,9 @@ from diversion.lists.importers import ListFormatError
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher
 from diversion.network.bundled import DEMO_FILES
-from diversion.network.graph import Network
+from diversion.network.graph import Link, Network
 from diversion.network.links import NetworkStore, find_links
+from diversion.network.ownership import Stake
 from diversion.network.registry_csv import ENTITY_COLUMNS, RELATION_COLUMNS, read_registry_csv
 from diversion.network.sectors import unrelated_sectors
 from diversion.reference import package_file
@@ -513,4 +517,23 @@ def test_show_names_relatives_from_both_sides(tmp_path: Path) -> None:
     (view,) = json.loads(son.stdout)
     assert {(r["person"], r["tie"]) for r in view["relatives"]} == {
         ("p-kruger-andreas", "this is their son"), ("p-kruger-marina", "this is their son"),
+    }  # fmt: skip
+
+
+def test_ownership_follows_the_stakes_in_force_on_each_day() -> None:
+    sold = Stake("x", "a", Decimal(60), date(2022, 1, 1), date(2022, 3, 31), "x-a")
+    later = Stake("y", "a", Decimal(60), date(2022, 4, 2), None, "y-a")
+    person = model.make_entity("Person")
+    person.id = "x"
+    person.add("name", "X")
+    links = [Link("x", "list", "l-x", "X", 1.0, "name", "sanction")]
+    network = Network.build([person], links)
+    network.stakes.extend([sold, later])
+    blocked = {
+        day: "a" in network.ownership("us", day).derived
+        for day in (date(2021, 12, 31), date(2022, 1, 1), date(2022, 3, 31), date(2022, 4, 1))
+    }
+    assert blocked == {
+        date(2021, 12, 31): False, date(2022, 1, 1): True,
+        date(2022, 3, 31): True, date(2022, 4, 1): False,
     }  # fmt: skip

@@ -9,12 +9,12 @@ and EU rules (ownership.py), once per day screened.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from followthemoney.proxy import EntityProxy
@@ -115,6 +115,10 @@ class Network:
     _roles_of: dict[str, list[Role]] = field(default_factory=dict, repr=False)
     _roles_in: dict[str, list[Role]] = field(default_factory=dict, repr=False)
     _at_address: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _boundaries: list[date] | None = field(default=None, repr=False)
+    _results: dict[tuple[str, int | None], OwnershipResult] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def build(
@@ -212,7 +216,18 @@ class Network:
         return frozenset(self.links)
 
     def ownership(self, rule: str, on: date | None) -> OwnershipResult:
-        return _ownership(self, rule, on)
+        """Who is blocked through ownership under a rule on a day. Days between the same two
+        start or end dates of stakes share one result, so a batch over a year computes it once
+        per change in the graph, not once per day."""
+        if on is None:
+            return _ownership(self, rule, None, None)
+        if self._boundaries is None:
+            # the days on which the stakes in force change: a start, the day after an end
+            days = {s.start for s in self.stakes if s.start is not None}
+            days |= {s.end + timedelta(days=1) for s in self.stakes if s.end is not None}
+            self._boundaries = sorted(days)
+        epoch = bisect_right(self._boundaries, on)
+        return _ownership(self, rule, epoch, on)
 
     def roles_in(self, organization: str, on: date | None = None) -> list[Role]:
         return [r for r in self._roles_in.get(organization, ()) if r.in_force(on)]
@@ -277,6 +292,9 @@ class _Captions(Mapping[str, str]):
         return len(self.network.entities)
 
 
-@lru_cache(maxsize=64)
-def _ownership(network: Network, rule: str, on: date | None) -> OwnershipResult:
-    return compute(network.stakes, network.listed(), RULES[rule], on)
+def _ownership(network: Network, rule: str, epoch: int | None, on: date | None) -> OwnershipResult:
+    key = (rule, epoch)
+    found = network._results.get(key)
+    if found is None:
+        found = network._results[key] = compute(network.stakes, network.listed(), RULES[rule], on)
+    return found
