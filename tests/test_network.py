@@ -316,6 +316,15 @@ def test_new_company_by_age_when_the_cut_off_is_moved(
 # -- the CLI --------------------------------------------------------------------------------------
 
 
+def demo_home(tmp_path: Path) -> Path:
+    """A home with the demo registry imported."""
+    home = tmp_path / "home"
+    paths = [str(p) for p in DEMO_REGISTRY]
+    done = run("network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return home
+
+
 def test_network_import_show_and_screen(tmp_path: Path) -> None:
     home = tmp_path / "home"
     imported = run(
@@ -453,14 +462,7 @@ def test_a_mass_registration_address(context: ScreeningContext) -> None:
 
 
 def test_show_writes_the_neighbourhood_as_ftm_and_svg(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    paths = [str(p) for p in DEMO_REGISTRY]
-    assert (
-        run(
-            "network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path
-        ).returncode
-        == 0
-    )
+    home = demo_home(tmp_path)
     ftm, svg = tmp_path / "sapa.ftm.json", tmp_path / "sapa.svg"
     shown = run(
         "network", "show", "kz-sapa", "--ftm", str(ftm), "--svg", str(svg), "--depth", "1",
@@ -505,14 +507,7 @@ def test_family_ties_are_between_people(tmp_path: Path) -> None:
 
 
 def test_show_names_relatives_from_both_sides(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    paths = [str(p) for p in DEMO_REGISTRY]
-    assert (
-        run(
-            "network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path
-        ).returncode
-        == 0
-    )
+    home = demo_home(tmp_path)
     son = run("network", "show", "p-kruger-daniyar", "--json", "--home", str(home), cwd=tmp_path)
     (view,) = json.loads(son.stdout)
     assert {(r["person"], r["tie"]) for r in view["relatives"]} == {
