@@ -176,6 +176,16 @@ def test_long_words_with_other_vowels_are_close() -> None:
     assert similarity("Sutton", "Sitten") == VOWEL_SHIFT_SIMILARITY
 
 
+def test_a_second_typo_in_a_long_word_that_starts_alike() -> None:
+    def similarity(a: str, b: str) -> float:
+        return part_similarity(analyse(a, "Person").parts[0], analyse(b, "Person").parts[0])
+
+    assert similarity("Schulze", "Scholz") > 0.6  # two edits, same start
+    assert similarity("Debbie", "Meddie") == 0.0  # two edits, another start
+    assert similarity("Merkur", "Merkel") > 0.6
+    assert similarity("Olaf", "Olav") == 0.0  # short words allow no typo
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

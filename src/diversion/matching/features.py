@@ -74,7 +74,10 @@ def part_similarity(a: Part, b: Part) -> float:
         edits = min(OSA.distance(a.text, b.text), OSA.distance(a.key, b.key))
         longest = max(len(a.text), len(b.text))
         shortest = min(len(a.text), len(b.text))
-        if edits <= _edit_budget(shortest):
+        budget = _edit_budget(shortest)
+        if budget == 1 and shortest >= 6 and a.key[:2] == b.key[:2]:
+            budget = 2  # a second typo if the word starts alike: Scholz/Schulze, not Debbie/Meddie
+        if edits <= budget:
             similarity = 1.0 - edits / longest
         elif (
             shortest >= VOWEL_SHIFT_LENGTH
