@@ -186,6 +186,21 @@ def test_a_second_typo_in_a_long_word_that_starts_alike() -> None:
     assert similarity("Olaf", "Olav") == 0.0  # short words allow no typo
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bibi Netanyahu", "Benjamin Netanyahu"),  # name_bench "Nickname Usage"
+        ("Ted Doe", "Theodore Doe"),
+        ("Саша Петров", "Alexander Petrov"),
+        ("Volodya Sidorov", "Владимир Сидоров"),
+    ],
+)
+def test_short_forms_of_a_given_name(a: str, b: str) -> None:
+    assert pair_score(a, b, "Person") >= DEFAULT_THRESHOLD
+    # a nickname alone never matches another surname
+    assert pair_score(a, b.rsplit(" ", 1)[0] + " Ivanov", "Person") < DEFAULT_THRESHOLD
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

@@ -27,12 +27,14 @@ from diversion.matching.analysis import (
     country_word,
 )
 from diversion.matching.text import romanisation_key, skeleton
+from diversion.matching.vocabulary import vocabulary
 
 # How much a part counts in a name, by kind. Generic words ("Group", "Trading") and places
 # ("Shenzhen") count little, so that two firms share them without matching.
 PART_WEIGHTS = {NAME: 1.0, PATRONYMIC: 0.35, INITIAL: 0.3, GENERIC: 0.2, PLACE: 0.25}
 MIN_PART_SIMILARITY = 0.6  # two parts below this are not the same word
 KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly the same
+NICKNAME_SIMILARITY = 0.85  # a short form of the same given name (Bill/William)
 # Long words with the same consonants and other vowels: unstressed Russian o/a, Uzbek oʻ
 # against Russian u, Belarusian a/ia (Buranov/Boʻronov, Yuldashev/Yoʻldoshev, Stepan/Stiapan)
 VOWEL_SHIFT_LENGTH = 6
@@ -70,6 +72,8 @@ def part_similarity(a: Part, b: Part) -> float:
         similarity = 1.0
     elif a.key == b.key:
         similarity = KEY_SIMILARITY
+    elif _same_given_name(a.text, b.text):
+        similarity = NICKNAME_SIMILARITY
     else:
         edits = min(OSA.distance(a.text, b.text), OSA.distance(a.key, b.key))
         longest = max(len(a.text), len(b.text))
@@ -90,6 +94,12 @@ def part_similarity(a: Part, b: Part) -> float:
     if {a.kind, b.kind} == {NAME, PATRONYMIC}:
         similarity *= 0.5  # a father's name is not a given name: "bin Salman" is not "Salman"
     return similarity
+
+
+def _same_given_name(a: str, b: str) -> bool:
+    """Two forms of one given name (Bill and William, Саша and Alexander)."""
+    nicknames = vocabulary().nicknames
+    return bool(nicknames.get(a, frozenset()) & nicknames.get(b, frozenset()))
 
 
 def _syllables(word: str) -> int:

@@ -27,6 +27,7 @@ FILES = (
     "chinese.yml",
     "homoglyphs.yml",
     "generic_words.yml",
+    "nicknames.yml",
 )
 _SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
@@ -67,6 +68,8 @@ class Vocabulary:
     # joined ("guoji"): (English rendering or legal-form class, kind)
     pinyin_words: dict[str, tuple[str, str]]
     places: frozenset[str]
+    # a given name's forms (William, Bill, Billy) share a group number
+    nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
     _longest_variant: int = field(default=1)
     _longest_form: int = field(default=1)
 
@@ -243,7 +246,15 @@ def vocabulary() -> Vocabulary:
         for han, value in sorted(table.items()):
             if len(han) >= 2 and value:
                 pinyin_words.setdefault("".join(lazy_pinyin(han)), (value, kind))
+    nicknames: dict[str, set[int]] = {}
+    raw_groups = (load_yaml(data_path("nicknames.yml")) or {}).get("groups") or []
+    for number, group in enumerate(raw_groups):
+        for form in group:
+            tokens = fold_surface(str(form), letters)
+            if len(tokens) == 1:
+                nicknames.setdefault(tokens[0], set()).add(number)
     return Vocabulary(
+        nicknames={name: frozenset(groups) for name, groups in nicknames.items()},
         letters=letters,
         homoglyphs=_homoglyphs(load_yaml(data_path("homoglyphs.yml"))),
         variants=_variants(transliteration),
