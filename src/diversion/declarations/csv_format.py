@@ -7,15 +7,14 @@ not screened; every problem is reported with its line and column.
 from __future__ import annotations
 
 import csv
-import difflib
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from diversion.declarations.csv_table import header_errors as check_header
+from diversion.declarations.csv_table import records as csv_records
 from diversion.declarations.errors import FILE, InputError, pydantic_errors
 from diversion.declarations.model import Declaration
 
@@ -70,32 +69,6 @@ class _Group:
     errors: list[InputError] = field(default_factory=list)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (quoted fields may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _check_header(name: str, header: list[str]) -> list[InputError]:
-    errors = []
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            errors.append(InputError(name, 1, column, "column appears twice"))
-        seen.add(column)
-        if column not in COLUMNS:
-            hint = difflib.get_close_matches(column, COLUMNS, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            errors.append(InputError(name, 1, column, f"unknown column{extra}"))
-    for column in COLUMNS:
-        if column in REQUIRED and column not in seen:
-            errors.append(InputError(name, 1, column, "required column is missing"))
-    return errors
-
-
 def _nest(group: _Group) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for column, path, _ in DECLARATION_COLUMNS:
@@ -130,7 +103,7 @@ def _locate(group: _Group, loc: tuple[int | str, ...]) -> tuple[int, str]:
 def read_csv(path: Path, text: str) -> tuple[list[Declaration], list[InputError], list[str]]:
     """Declarations, errors, and the ids of declarations rejected because of errors."""
     name = str(path)
-    records = _records(text)
+    records = csv_records(text)
     errors: list[InputError] = []
     try:
         _, header = next(records)
@@ -139,7 +112,7 @@ def read_csv(path: Path, text: str) -> tuple[list[Declaration], list[InputError]
     except csv.Error as exc:
         return [], [InputError(name, 1, FILE, f"malformed CSV header: {exc}")], []
     header = [column.strip() for column in header]
-    header_errors = _check_header(name, header)
+    header_errors = check_header(name, header, COLUMNS, REQUIRED)
     if header_errors:
         return [], header_errors, []
 

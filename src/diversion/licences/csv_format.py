@@ -9,16 +9,16 @@ and a file with any problem yields no licences at all: an import is whole or not
 from __future__ import annotations
 
 import csv
-import difflib
-import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from diversion.countries import normalise_country
+from diversion.declarations.csv_table import header_errors
+from diversion.declarations.csv_table import records as csv_records
 from diversion.declarations.errors import FILE, InputError
 from diversion.declarations.fields import currency as parse_currency
 from diversion.goods import HsCodeError, parse_hs_code
@@ -249,34 +249,6 @@ def build_licence(
     return _build(fields, goods_description)
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (quoted cells may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _header_errors(name: str, header: list[str]) -> list[InputError]:
-    errors = []
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            errors.append(InputError(name, 1, column, "column appears twice"))
-        seen.add(column)
-        if column not in COLUMNS:
-            hint = difflib.get_close_matches(column, COLUMNS, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            errors.append(InputError(name, 1, column, f"unknown column{extra}"))
-    errors.extend(
-        InputError(name, 1, column, "required column is missing")
-        for column in COLUMNS
-        if column not in seen
-    )
-    return errors
-
-
 @dataclass(frozen=True)
 class LicenceFile:
     """What a licence CSV holds: its licences (only if it has no errors) and their lines."""
@@ -297,7 +269,7 @@ def read_licences(path: Path) -> LicenceFile:
         return LicenceFile(
             [], [InputError(name, 1, FILE, f"cannot read file: {exc.strerror or exc}")], {}
         )
-    records = _records(text)
+    records = csv_records(text)
     try:
         _, header = next(records)
     except StopIteration:
@@ -305,7 +277,7 @@ def read_licences(path: Path) -> LicenceFile:
     except csv.Error as exc:
         return LicenceFile([], [InputError(name, 1, FILE, f"malformed CSV header: {exc}")], {})
     header = [column.strip() for column in header]
-    errors = _header_errors(name, header)
+    errors = header_errors(name, header, COLUMNS, COLUMNS)
     if errors:
         return LicenceFile([], errors, {})
 
