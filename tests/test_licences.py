@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,7 +27,7 @@ from diversion.reference import ReferenceData
 from diversion.rules import load_catalogue
 from diversion.screening import Screener, ScreeningContext
 from diversion.screening.licence_checks import EMPTY_HINT
-from tests.conftest import DEMO
+from tests.conftest import DEMO, csv_text
 
 DAY = date(2024, 5, 2)
 LICENCE = Licence(
@@ -320,12 +319,7 @@ GOOD_ROW = {
 
 
 def licence_csv(rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in columns})
-    return buffer.getvalue()
+    return csv_text(rows, columns)
 
 
 def write(tmp_path: Path, text: str) -> Path:

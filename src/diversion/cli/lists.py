@@ -33,7 +33,8 @@ class ExportFormat(StrEnum):
 
 
 @contextmanager
-def _progress(description: str) -> Iterator[ProgressFn]:
+def snapshot_progress(description: str) -> Iterator[ProgressFn]:
+    """A progress bar on stderr for writing a snapshot (hidden when not a terminal)."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -52,7 +53,7 @@ def _progress(description: str) -> Iterator[ProgressFn]:
         yield update
 
 
-def _report_import(outcome: ImportOutcome) -> None:
+def report_import(outcome: ImportOutcome) -> None:
     snapshot = outcome.snapshot
     if not outcome.created:
         out_console.print(
@@ -71,16 +72,23 @@ def _report_import(outcome: ImportOutcome) -> None:
         )
 
 
-def _import(lists: ListStore, fmt: str, paths: list[Path], list_name: str | None) -> None:
+def import_snapshot(
+    lists: ListStore,
+    fmt: str,
+    paths: list[Path],
+    list_name: str | None,
+    kind: str = "sanctions",
+) -> None:
+    """Import files as a new snapshot and report it; on a fault, say that nothing changed."""
     name = list_name or FORMATS[fmt].default_list
     before = lists.active(name)
     try:
-        with _progress(f"Reading {', '.join(p.name for p in paths)}") as update:
-            outcome = lists.import_files(fmt, paths, list_name, progress=update)
+        with snapshot_progress(f"Reading {', '.join(p.name for p in paths)}") as update:
+            outcome = lists.import_files(fmt, paths, list_name, progress=update, kind=kind)
     except ListFormatError as exc:
         kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
         fail(f"{exc}\n  {name}: {kept}")
-    _report_import(outcome)
+    report_import(outcome)
 
 
 @app.command("import")
@@ -102,7 +110,7 @@ def import_(
     if fmt == "registry-csv":
         fail("a registry is not a sanctions list: use `diversion network import`", 2)
     _, store = store_for(home, db)
-    _import(ListStore(store), fmt, paths, list_name)
+    import_snapshot(ListStore(store), fmt, paths, list_name)
 
 
 @app.command("ls")
@@ -267,4 +275,4 @@ def fetch_(
         fmt, paths = fetch(source, where, mirror)
     except FetchError as exc:
         fail(f"{exc}; nothing imported")
-    _import(ListStore(store), fmt, paths, list_name or SOURCES[source].list_name)
+    import_snapshot(ListStore(store), fmt, paths, list_name or SOURCES[source].list_name)

@@ -12,10 +12,9 @@ import typer
 from rich.table import Table
 
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
-from diversion.cli.lists import _progress, _report_import
+from diversion.cli.lists import import_snapshot, snapshot_progress
 from diversion.home import Home
 from diversion.lists import demo_list
-from diversion.lists.importers import ListFormatError
 from diversion.lists.snapshots import ListStore
 from diversion.matching import cached_matcher
 from diversion.network.export import subgraph, to_ftm, to_svg
@@ -33,7 +32,7 @@ DEFAULT_NAME = "registry"
 def _network(where: Home, store: Store) -> Network | None:
     lists = ListStore(store).active_lists() or [demo_list()]
     matchers = [cached_matcher(listed, where.path("index")) for listed in lists]
-    with _progress("Linking the registry to the lists") as update:
+    with snapshot_progress("Linking the registry to the lists") as update:
         return NetworkStore(store).network(lists, matchers, progress=update)
 
 
@@ -50,15 +49,7 @@ def import_(
     if fmt not in FORMATS:
         fail(f"unknown registry format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     where, store = store_for(home, db)
-    lists = ListStore(store)
-    before = lists.active(name)
-    try:
-        with _progress(f"Reading {', '.join(p.name for p in paths)}") as update:
-            outcome = lists.import_files(fmt, paths, name, progress=update, kind="registry")
-    except ListFormatError as exc:
-        kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
-        fail(f"{exc}\n  {name}: {kept}")
-    _report_import(outcome)
+    import_snapshot(ListStore(store), fmt, paths, name, kind="registry")
     network = _network(where, store)
     assert network is not None  # a registry was just imported
     listed = network.listed()

@@ -51,29 +51,28 @@ def find_links(
             (v for prop in IDENTIFIER_PROPS for v in entity.get(prop, quiet=True)), None
         )
         schema = "Person" if entity.schema.name == "Person" else "Company"
-        for name in sorted(set(entity.get("name")))[:1] or [str(entity.caption)]:
-            for match in matcher.match(
-                name,
-                identifier,
-                cutoff=threshold,
-                schema=schema,
-                countries=entity.get("country", quiet=True),
-                birth_dates=entity.get("birthDate", quiet=True),
-                limit=3,
-            ):
-                basis = listing_basis(listing, match.entity_id)
-                if basis is None:
-                    continue
-                link = Link(
-                    registry_id=str(entity.id),
-                    list_name=listing.reference.id,
-                    list_entity_id=match.entity_id,
-                    list_caption=match.caption,
-                    score=match.score,
-                    method=match.method,
-                    basis=basis,
-                )
-                yield link, match.explanation
+        for match in matcher.match(
+            str(entity.caption),  # the registered name; aliases are the registry's, not the law's
+            identifier,
+            cutoff=threshold,
+            schema=schema,
+            countries=entity.get("country", quiet=True),
+            birth_dates=entity.get("birthDate", quiet=True),
+            limit=3,
+        ):
+            basis = listing_basis(listing, match.entity_id)
+            if basis is None:
+                continue
+            link = Link(
+                registry_id=str(entity.id),
+                list_name=listing.reference.id,
+                list_entity_id=match.entity_id,
+                list_caption=match.caption,
+                score=match.score,
+                method=match.method,
+                basis=basis,
+            )
+            yield link, match.explanation
         if progress is not None:
             progress(number, len(parties))
 

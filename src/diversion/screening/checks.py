@@ -14,16 +14,12 @@ from diversion.goods import Hit
 from diversion.goods.terms import controlled_terms
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
-from diversion.screening.decision import Reason
+from diversion.screening.decision import Reason, role_name
 from diversion.screening.history_checks import HISTORY_CHECKS
 from diversion.screening.licence_checks import LICENCE_CHECKS
 from diversion.screening.network_checks import NETWORK_CHECKS
 
 Check = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
-
-
-def _role(role: str) -> str:
-    return role.replace("_", " ")
 
 
 def _declaring_country(decl: Declaration) -> str:
@@ -127,7 +123,7 @@ def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
     hits = [{"role": role, "country": code} for role, code in places if code in banned]
     if not hits:
         return
-    where = ", ".join(f"{_role(hit['role'])} in {country_name(hit['country'])}" for hit in hits)
+    where = ", ".join(f"{role_name(hit['role'])} in {country_name(hit['country'])}" for hit in hits)
     every = params.get("goods", "listed") == "all"
     for item in decl.items:
         bans = [
@@ -280,7 +276,7 @@ def licence_catch_all(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> I
     if not parties:
         return
     who = "; ".join(
-        f"{_role(p['role'])} {p['query_name']!r} is {p['basis']} ({p['entity_name']!r} on "
+        f"{role_name(p['role'])} {p['query_name']!r} is {p['basis']} ({p['entity_name']!r} on "
         f"{p['list']}, score {p['score']:.2f})"
         for p in parties
     )
@@ -328,7 +324,7 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                     code=rule.id,
                     severity=rule.severity if strong else "medium",
                     message=(
-                        f"{_role(role).capitalize()} {party.name!r} "
+                        f"{role_name(role).capitalize()} {party.name!r} "
                         f"{'matches' if strong else 'may match'} listed {match.schema.lower()} "
                         f"{match.caption!r} {how} (score {match.score:.2f})"
                     ),
@@ -366,7 +362,7 @@ def route_hub_to_russia(decl: Declaration, ctx: ScreeningContext, rule: Rule) ->
     if not found:
         return
     who = ", ".join(
-        f"{_role(f['role'])} {f['name']!r} in {country_name(f['country'])}" for f in found
+        f"{role_name(f['role'])} {f['name']!r} in {country_name(f['country'])}" for f in found
     )
     yield Reason(
         code=rule.id,
@@ -430,7 +426,7 @@ def party_address_match(decl: Declaration, ctx: ScreeningContext, rule: Rule) ->
                 code=rule.id,
                 severity=severity,
                 message=(
-                    f"{_role(role).capitalize()} {party.name!r} is at {address!r}, which is "
+                    f"{role_name(role).capitalize()} {party.name!r} is at {address!r}, which is "
                     f"{whose} on {listed.list_id} ({listed.text!r}, {ratio:.0f} % alike)"
                 ),
                 evidence={

@@ -8,6 +8,11 @@ from typing import Any
 from diversion.rules import SEVERITY_ORDER
 
 
+def role_name(role: str) -> str:
+    """A party role as messages write it: end_user -> end user."""
+    return role.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str

@@ -14,13 +14,9 @@ from diversion.network.ownership import RULES, describe_path
 from diversion.network.sectors import unrelated_sectors
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
-from diversion.screening.decision import Reason
+from diversion.screening.decision import Reason, role_name
 
 NetworkCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
-
-
-def _role(role: str) -> str:
-    return role.replace("_", " ")
 
 
 def _registry_parties(
@@ -61,7 +57,7 @@ def owned_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             code=rule.id,
             severity=rule.severity,
             message=(
-                f"{_role(role).capitalize()} {party.name!r} is owned by listed persons "
+                f"{role_name(role).capitalize()} {party.name!r} is owned by listed persons "
                 f"({rules_met}): {'; '.join(chains[:3])}"
             ),
             evidence={
@@ -127,7 +123,7 @@ def controlled_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -
             code=rule.id,
             severity=rule.severity,
             message=(
-                f"{_role(role).capitalize()} {party.name!r} shares officers with listed "
+                f"{role_name(role).capitalize()} {party.name!r} shares officers with listed "
                 f"parties: {what}"
             ),
             evidence={
@@ -190,7 +186,7 @@ def new_company(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterato
             code=rule.id,
             severity=rule.severity,
             message=(
-                f"{_role(role).capitalize()} {party.name!r} was incorporated on "
+                f"{role_name(role).capitalize()} {party.name!r} was incorporated on "
                 f"{born.isoformat()} ({source}): {' and '.join(reasons)}"
             ),
             evidence={
@@ -278,7 +274,7 @@ def shared_officer(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iter
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=f"{_role(role).capitalize()} {party.name!r} shares {what}",
+            message=f"{role_name(role).capitalize()} {party.name!r} shares {what}",
             evidence={
                 "role": role,
                 "query_name": party.name,
@@ -318,7 +314,7 @@ def sector_mismatch(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
                 code=rule.id,
                 severity=rule.severity,
                 message=(
-                    f"{_role(role).capitalize()} {party.name!r} is registered for activity "
+                    f"{role_name(role).capitalize()} {party.name!r} is registered for activity "
                     f"{activity} ({title}) and trades controlled goods: {goods}"
                 ),
                 evidence={
@@ -355,7 +351,7 @@ def mass_address(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
             code=rule.id,
             severity=rule.severity,
             message=(
-                f"{_role(role).capitalize()} {party.name!r} is registered at {address!r} with "
+                f"{role_name(role).capitalize()} {party.name!r} is registered at {address!r} with "
                 f"{len(others)} other companies ({', '.join(others[:3])}"
                 f"{' ...' if len(others) > 3 else ''})"
             ),
