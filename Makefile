@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck unit pg bench clean
+.PHONY: venv demo test lint typecheck unit pg browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,7 @@ venv: $(STAMP)
 
 demo: venv
 	$(BIN)/diversion demo
+	$(BIN)/diversion flows demo --out flows-demo
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks
@@ -28,8 +29,12 @@ typecheck: venv
 pg: venv
 	$(BIN)/python -m tests.pg install
 
+# Debian's chromium for the tests that render pages in a real browser (tests/browser.py)
+browser: venv
+	$(BIN)/python -m tests.browser install
+
 # pytest with a private PostgreSQL server on a loopback port, removed afterwards
-unit: venv pg
+unit: venv pg browser
 	$(BIN)/python -m tests.pg run -- $(BIN)/pytest
 
 test: lint typecheck unit
@@ -39,6 +44,7 @@ bench: venv
 	$(BIN)/python benchmarks/list_import.py
 	$(BIN)/python benchmarks/matching.py --quick
 	$(BIN)/python benchmarks/network.py --companies 200000
+	$(BIN)/python benchmarks/flows.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

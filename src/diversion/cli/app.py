@@ -14,6 +14,7 @@ from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
+from diversion.cli import flows as flows_cli
 from diversion.cli import goods as goods_cli
 from diversion.cli import licences as licences_cli
 from diversion.cli import lists as lists_cli
@@ -56,6 +57,7 @@ app.add_typer(licences_cli.app, name="licences")
 app.add_typer(goods_cli.app, name="goods")
 app.add_typer(match_cli.app, name="match")
 app.add_typer(network_cli.app, name="network")
+app.add_typer(flows_cli.app, name="flows")
 T = TypeVar("T")
 
 

@@ -1,0 +1,98 @@
+"""Debian's headless Chromium for the tests that check pages in a real browser.
+
+`make test` runs `python -m tests.browser install` (Debian's `chromium` package, only when no
+browser is found). Outside CI, a machine without one skips those tests with a loud message; in
+CI (or with DIVERSION_REQUIRE_BROWSER=1) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REQUIRE_VAR = "DIVERSION_REQUIRE_BROWSER"
+NAMES = ("chromium", "chromium-browser")
+DEBIAN_PACKAGE = "chromium"
+# No background traffic, and every host name fails to resolve: a page that needs the network
+# shows it by not rendering.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+
+
+class BrowserError(RuntimeError):
+    pass
+
+
+def required() -> bool:
+    return bool(os.environ.get("CI")) or os.environ.get(REQUIRE_VAR, "") not in ("", "0")
+
+
+def find() -> str | None:
+    return next((found for name in NAMES if (found := shutil.which(name))), None)
+
+
+def install() -> str:
+    found = find()
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        raise BrowserError("no chromium and no apt-get to install it")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        [*sudo, "apt-get", "update", "-q"],
+        [*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", DEBIAN_PACKAGE],
+    ):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            raise BrowserError(f"`{' '.join(command)}` failed: {' / '.join(tail)}")
+    found = find()
+    if not found:
+        raise BrowserError(f"installed {DEBIAN_PACKAGE!r} but found no chromium")
+    return found
+
+
+def rendered_dom(page: Path, budget_ms: int = 15000) -> str:
+    """The page's DOM after its scripts ran, from a headless Chromium with no network."""
+    browser = find()
+    if browser is None:
+        raise BrowserError("no chromium (`make test` installs Debian's package)")
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [browser, *FLAGS, f"--user-data-dir={profile}",
+             f"--virtual-time-budget={budget_ms}", "--dump-dom", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=180, check=False,
+        )  # fmt: skip
+    if done.returncode != 0 or "<html" not in done.stdout:
+        raise BrowserError(f"chromium failed ({done.returncode}): {done.stderr[-500:]}")
+    return done.stdout
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] != ["install"]:
+        print("usage: python -m tests.browser install", file=sys.stderr)
+        return 2
+    try:
+        print(f"chromium: {install()}")
+    except BrowserError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        return 1 if required() else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
