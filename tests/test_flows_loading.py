@@ -375,3 +375,13 @@ def test_the_whole_shared_folder_loads_or_says_which_file_and_why() -> None:
         "russia_export_eurostat", "uzbek_export_eurostat", "eu_year_export",
         "national_data_converted", "armenia_data",
     }  # fmt: skip
+
+
+def test_a_home_whose_path_has_a_quote(tmp_path: Path) -> None:
+    store = FlowStore(tmp_path / "O'Brien" / "flows")
+    header = ["REPORTER", "PARTNER", "PRODUCT", "FLOW", "STAT_PROCEDURE", "PERIOD", "VALUE_IN_EUR"]
+    path = write(tmp_path / "a.csv", header, [["Latvia", "Kazakhstan", "Total", "EXPORT", "Total",
+                                               "Jan. 2022", 10]])  # fmt: skip
+    store.add(load_files([path]).table, "auto", {}, {})
+    store.add(load_files([path]).table, "auto", {}, {})  # the same flow twice: kept once
+    assert store.connect().execute("SELECT count(*) FROM flows").fetchone() == (1,)

@@ -147,6 +147,11 @@ class FlowStore:
         return connect(self.parquet_files(), memory_limit, temp_directory)
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal (a home may be under a folder named O'Brien)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(
     files: list[Path],
     memory_limit: str | None = None,
@@ -156,12 +161,12 @@ def connect(
     """A DuckDB connection with the views `flows` and `yearly` over these Parquet files."""
     con = duckdb.connect()
     if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET memory_limit = {_literal(memory_limit)}")
     if temp_directory:
-        con.execute(f"SET temp_directory = '{temp_directory}'")
+        con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
     con.execute("SET preserve_insertion_order = false")
     if files:
-        listed = ", ".join(f"'{path}'" for path in files)
+        listed = ", ".join(_literal(str(path)) for path in files)
         con.execute(f"CREATE VIEW raw_flows AS SELECT * FROM read_parquet([{listed}])")
     else:
         con.register("empty_flows", pa.Table.from_pylist([], schema=SCHEMA))

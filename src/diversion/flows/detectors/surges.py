@@ -14,7 +14,13 @@ from collections import defaultdict
 
 import duckdb
 
-from diversion.flows.detectors.common import Options, controlled_label, goods_filter, money
+from diversion.flows.detectors.common import (
+    Options,
+    controlled_label,
+    goods_filter,
+    money,
+    sql_list,
+)
 from diversion.flows.findings import Finding, Series
 
 RANKINGS = ("score", "change", "ratio")
@@ -26,8 +32,8 @@ def surges(con: duckdb.DuckDBPyConnection, options: Options) -> list[Finding]:
     after = options.after_years
     hub_filter = "TRUE"
     if options.hubs:
-        listed = ", ".join(f"'{h}'" for h in options.hubs)
-        hub_filter = f"(reporter IN ({listed}) OR partner IN ({listed}))"
+        listed = sql_list(options.hubs)
+        hub_filter = f"(reporter IN {listed} OR partner IN {listed})"
     rows = con.execute(
         f"""
         WITH s AS (
