@@ -14,6 +14,8 @@ from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
+from diversion.cases.workflow import Cases
+from diversion.cli import cases as cases_cli
 from diversion.cli import flows as flows_cli
 from diversion.cli import goods as goods_cli
 from diversion.cli import licences as licences_cli
@@ -58,6 +60,9 @@ app.add_typer(goods_cli.app, name="goods")
 app.add_typer(match_cli.app, name="match")
 app.add_typer(network_cli.app, name="network")
 app.add_typer(flows_cli.app, name="flows")
+app.add_typer(cases_cli.cases_app, name="cases")
+app.add_typer(cases_cli.users_app, name="users")
+app.add_typer(cases_cli.audit_app, name="audit")
 T = TypeVar("T")
 
 
@@ -210,7 +215,11 @@ def screen(
         progress=_progress,
     )
     _report(result, f"Screened {source.name}")
-    records.record(zip(result.read.declarations, result.decisions, strict=True))
+    opened = Cases(store).record_screening(
+        zip(result.read.declarations, result.decisions, strict=True)
+    )
+    if opened:
+        out_console.print(f"{len(opened)} case(s) opened for yellow and red declarations")
     raise typer.Exit(result.exit_code)
 
 

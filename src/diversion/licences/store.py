@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from diversion.cases import audit
 from diversion.declarations import Declaration
 from diversion.declarations.errors import InputError
 from diversion.licences.assess import DRAWING_PROCEDURES, Assessment, Draw, Finding, assess
@@ -515,6 +516,9 @@ class LicenceStore:
                 depletions = [
                     self._draw(connection, declaration_id, d, now) for d in assessment.draws
                 ]
+                if depletions:
+                    audit.append(connection, audit.SYSTEM, "licence_depletion", declaration_id,
+                                 {"depletions": [d.to_dict() for d in depletions]})  # fmt: skip
         except _Refused as refused:
             return AcceptOutcome(declaration_id, "refused", refused.assessment.findings, [])
         return AcceptOutcome(declaration_id, "accepted", assessment.findings, depletions)
@@ -618,6 +622,14 @@ class LicenceStore:
                 update(ACCEPTED)
                 .where(ACCEPTED.c.declaration_id == declaration_id)
                 .values(status="cancelled", cancelled_at=now, cancel_reason=reason)
+            )
+            reversed_ = [_depletion(row).to_dict() for row in rows]
+            audit.append(
+                connection,
+                audit.SYSTEM,
+                "licence_cancellation",
+                declaration_id,
+                {"reason": reason, "reversed": reversed_},
             )
         return CancelOutcome(
             declaration_id, False, [replace(_depletion(row), reversed_at=now) for row in rows]

@@ -20,6 +20,7 @@ from followthemoney.proxy import EntityProxy
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from diversion.cases import audit
 from diversion.lists.diff import Diff, diff_entities
 from diversion.lists.importers import IMPORTER_VERSION, ListFormatError, default_list_name, importer
 from diversion.lists.model import SanctionsList, unresolved_references
@@ -166,6 +167,9 @@ class ListStore:
             session.flush()
             self._write_entities(session, snapshot.id, list(entities.values()), progress)
             row.active_snapshot_id = snapshot.id
+            audit.append(session, audit.SYSTEM, "list_activation", name,
+                         {"snapshot": snapshot.id, "kind": kind, "sha256": sha256,
+                          "counts": counts, "files": files})  # fmt: skip
         return ImportOutcome(Snapshot.of(snapshot), created=True)
 
     @staticmethod

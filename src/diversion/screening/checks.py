@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from diversion.cases.suppressions import Suppression, entity_data
 from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
 from diversion.goods import Hit
@@ -293,6 +294,17 @@ def licence_catch_all(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> I
         )
 
 
+def _suppressed(
+    ctx: ScreeningContext, party: Any, listing: Any, entity_id: str
+) -> Suppression | None:
+    """The officer's suppression of this party's hit on this entity, if one holds."""
+    entity = listing.entities.get(entity_id)
+    if ctx.suppressions is None or entity is None:
+        return None
+    country = getattr(party, "country", None)
+    return ctx.suppressions.hiding(party.name, country, entity_id, entity_data(entity))
+
+
 def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
     params = rule.params
     block_score = float(params["block_score"])
@@ -305,7 +317,8 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
             listing = matcher.list
             matches = matcher.match(party.name, identifier, cutoff=review_score)
             for match in matches[: int(params["max_matches"])]:
-                strong = match.score >= block_score
+                hidden = _suppressed(ctx, party, listing, match.entity_id)
+                strong = match.score >= block_score and hidden is None
                 programs = sorted(
                     {
                         f"{authority}: {program}"
@@ -320,14 +333,21 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                     how = f"by identifier {match.matched!r}"
                 else:
                     how = f"as {match.matched!r}" if match.matched != match.caption else "by name"
+                message = (
+                    f"{role_name(role).capitalize()} {party.name!r} "
+                    f"{'matches' if strong else 'may match'} listed {match.schema.lower()} "
+                    f"{match.caption!r} {how} (score {match.score:.2f})"
+                )
+                if hidden is not None:  # kept in the file, without effect on the corridor
+                    message = (
+                        f"{role_name(role).capitalize()} {party.name!r} was matched with listed "
+                        f"{match.caption!r} (score {match.score:.2f}): a false hit set aside by "
+                        f"{hidden.label()}"
+                    )
                 yield Reason(
                     code=rule.id,
-                    severity=rule.severity if strong else "medium",
-                    message=(
-                        f"{role_name(role).capitalize()} {party.name!r} "
-                        f"{'matches' if strong else 'may match'} listed {match.schema.lower()} "
-                        f"{match.caption!r} {how} (score {match.score:.2f})"
-                    ),
+                    severity="low" if hidden else rule.severity if strong else "medium",
+                    message=message,
                     evidence={
                         "role": role,
                         "query_name": party.name,
@@ -342,6 +362,7 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                         "score": match.score,
                         "explanation": match.explanation,
                         "programs": programs,
+                        **({"suppression": hidden.to_dict()} if hidden else {}),
                     },
                 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from diversion.cases.suppressions import Suppressions, SuppressionSet
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.goods import ControlList, ControlLists, load_chpl, load_control_lists
 from diversion.licences import LicenceRegister, LicenceStore, demo_register
@@ -40,6 +41,8 @@ class ScreeningContext:
     # Earlier declarations, for the rules that compare with the past (`--history`); the
     # batch being screened is added to it by `screen_file`
     history: History | None = None
+    # False hits officers set aside (diversion.cases.suppressions); None: none apply
+    suppressions: SuppressionSet | None = None
 
     def __post_init__(self) -> None:
         if not self.matchers:
@@ -107,6 +110,7 @@ class ScreeningContext:
                 control_lists=load_control_lists(user_dir=control_lists_dir),
                 licences=LicenceStore(store).register(),
                 network=NetworkStore(store).network(lists, matchers),
+                suppressions=Suppressions(store).in_force(),
             ),
             fallback,
         )

@@ -7,11 +7,27 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from diversion.declarations import Declaration
 from diversion.screening.decision import Decision
 from diversion.store import Store
 from diversion.store.models import ScreenedDeclarationRow
+
+
+def keep(session: Session, declaration: Declaration, decision: Decision) -> None:
+    """Store one declaration with its decision, inside the caller's transaction."""
+    session.merge(
+        ScreenedDeclarationRow(
+            declaration_id=declaration.declaration_id,
+            declared_at=declaration.declared_at,
+            procedure=declaration.procedure,
+            declaration=declaration.model_dump(mode="json"),
+            verdict=decision.verdict,
+            decision=decision.to_dict(),
+            screened_at=datetime.now(UTC),
+        )
+    )
 
 
 class DeclarationRecords:
@@ -21,21 +37,10 @@ class DeclarationRecords:
     def record(self, screened: Iterable[tuple[Declaration, Decision]]) -> int:
         """Keep each declaration with its decision, in one transaction; a declaration
         screened again keeps its latest decision."""
-        now = datetime.now(UTC)
         count = 0
         with self.store.transaction() as session:
             for declaration, decision in screened:
-                session.merge(
-                    ScreenedDeclarationRow(
-                        declaration_id=declaration.declaration_id,
-                        declared_at=declaration.declared_at,
-                        procedure=declaration.procedure,
-                        declaration=declaration.model_dump(mode="json"),
-                        verdict=decision.verdict,
-                        decision=decision.to_dict(),
-                        screened_at=now,
-                    )
-                )
+                keep(session, declaration, decision)
                 count += 1
         return count
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -225,3 +226,97 @@ class ScreenedDeclarationRow(Base):
     verdict: Mapped[str] = mapped_column(String(10))
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    """Someone who works cases: a role (viewer, analyst, supervisor, admin) decides what they
+    may do; the password hash is for the web and API sign-in."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseRow(Base):
+    """A yellow or red declaration an officer has to decide: one case per declaration."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[str] = mapped_column(String(140), unique=True)
+    verdict: Mapped[str] = mapped_column(String(10))
+    corridor: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(60))
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)  # the screening that opened it
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    proposed_by: Mapped[str | None] = mapped_column(String(60))  # of a pending proposal
+
+
+class CaseActionRow(Base):
+    """One thing done to a case, by whom, why, and the status before and after."""
+
+    __tablename__ = "case_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(Integer, ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    status_before: Mapped[str] = mapped_column(String(30))
+    status_after: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SuppressionRow(Base):
+    """A false hit set aside: one party against one list entity, until it expires or either
+    side's data changes (the fingerprints no longer agree)."""
+
+    __tablename__ = "suppressions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_key: Mapped[str] = mapped_column(String(300), index=True)
+    party_fingerprint: Mapped[str] = mapped_column(String(64))
+    party: Mapped[dict[str, Any]] = mapped_column(JSON)
+    list_entity_id: Mapped[str] = mapped_column(String(300), index=True)
+    entity_fingerprint: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class AuditRow(Base):
+    """One entry of the append-only, hash-chained audit log. `at` is kept as the ISO text
+    that was hashed, so verifying never depends on how a database returns times."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last entry's number and hash: appends lock this row first, so they chain one at a
+    time, and a deleted tail no longer matches it."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,369 @@
+"""Cases: yellow and red decisions open one; officers act on it through the workflow in
+data/workflow.yml. Every action is checked against the actor's role, the case's status, the
+need for a written reason and, for approvals, that the approver is not the proposer (four
+eyes); then it is recorded with the case and in the audit log, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from diversion.cases import audit
+from diversion.cases.errors import PermissionDenied, WorkflowError
+from diversion.reference import load_yaml, package_file
+from diversion.store import Store
+from diversion.store.models import CaseActionRow, CaseRow, UserRow
+
+if TYPE_CHECKING:  # screening imports the suppressions of this package
+    from diversion.declarations import Declaration
+    from diversion.screening.decision import Decision
+
+SYSTEM = audit.SYSTEM
+OPENING_CORRIDORS = ("yellow", "red")
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    name: str
+    role: str
+    sources: tuple[str, ...] | None
+    target: str | None
+    reason: bool
+    four_eyes: bool
+    proposal_for: tuple[str, ...]
+    proposal: str | None
+
+
+@dataclass(frozen=True)
+class Workflow:
+    roles: tuple[str, ...]
+    statuses: dict[str, dict[str, Any]]
+    actions: dict[str, ActionRule]
+
+    def rank(self, role: str) -> int:
+        return self.roles.index(role)
+
+    def allows(self, role: str, action: str) -> bool:
+        return self.rank(role) >= self.rank(self.actions[action].role)
+
+    def is_final(self, status: str) -> bool:
+        return bool(self.statuses[status]["final"])
+
+
+@lru_cache(maxsize=1)
+def workflow() -> Workflow:
+    data = load_yaml(package_file("diversion.cases", "data/workflow.yml"))
+    roles = tuple(data["roles"])
+    statuses = {name: dict(item) for name, item in data["statuses"].items()}
+    actions = {}
+    for name, item in data["actions"].items():
+        rule = ActionRule(
+            name=name,
+            role=item["role"],
+            sources=tuple(item["from"]) if "from" in item else None,
+            target=item.get("to"),
+            reason=bool(item.get("reason", False)),
+            four_eyes=bool(item.get("four_eyes", False)),
+            proposal_for=tuple(item.get("proposal_for", ())),
+            proposal=item.get("proposal"),
+        )
+        for status in (*(rule.sources or ()), rule.target, rule.proposal):
+            if status is not None and status not in statuses:
+                raise ValueError(f"workflow.yml: {name}: unknown status {status!r}")
+        if rule.role not in roles:
+            raise ValueError(f"workflow.yml: {name}: unknown role {rule.role!r}")
+        actions[name] = rule
+    return Workflow(roles, statuses, actions)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    declaration_id: str
+    verdict: str
+    corridor: str
+    status: str
+    assignee: str | None
+    decision: dict[str, Any]
+    opened_at: datetime
+    updated_at: datetime
+    proposed_by: str | None
+
+    @classmethod
+    def of(cls, row: CaseRow) -> Case:
+        return cls(
+            row.id,
+            row.declaration_id,
+            row.verdict,
+            row.corridor,
+            row.status,
+            row.assignee,
+            row.decision,
+            row.opened_at,
+            row.updated_at,
+            row.proposed_by,
+        )
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    case_id: int
+    at: datetime
+    actor: str
+    action: str
+    reason: str | None
+    status_before: str
+    status_after: str
+    detail: dict[str, Any]
+
+
+class Cases:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.flow = workflow()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def record_screening(
+        self, screened: Iterable[tuple[Declaration, Decision]], actor: str = SYSTEM
+    ) -> list[int]:
+        """Keep every screened declaration with its decision, audit the decision, and open a
+        case for each yellow or red one that has none open; returns the ids of the cases
+        opened. One transaction: all of it is recorded, or none."""
+        from diversion.screening.records import keep
+
+        opened: list[int] = []
+        now = datetime.now(UTC)
+        with self.store.transaction() as session:
+            audit.lock(session)
+            for declaration, decision in screened:
+                keep(session, declaration, decision)
+                payload = decision.to_dict()
+                audit.append(session, actor, "decision", decision.declaration_id, payload)
+                if decision.corridor not in OPENING_CORRIDORS:
+                    continue
+                row = session.scalars(
+                    select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
+                ).one_or_none()
+                if row is not None and not self.flow.is_final(row.status):
+                    row.decision, row.verdict, row.corridor = (
+                        payload,
+                        decision.verdict,
+                        decision.corridor,
+                    )
+                    row.updated_at = now
+                    continue
+                if row is not None:  # decided before, and screened again with a new verdict
+                    before = row.status
+                    row.status, row.decision, row.updated_at = "open", payload, now
+                    row.verdict, row.corridor, row.proposed_by = (
+                        decision.verdict,
+                        decision.corridor,
+                        None,
+                    )
+                    session.flush()
+                    self._action(
+                        session,
+                        row,
+                        actor,
+                        "reopen",
+                        "screened again: " + ", ".join(decision.codes),
+                        before,
+                        {},
+                    )
+                    opened.append(row.id)
+                    continue
+                row = CaseRow(
+                    declaration_id=decision.declaration_id,
+                    verdict=decision.verdict,
+                    corridor=decision.corridor,
+                    status="open",
+                    assignee=None,
+                    decision=payload,
+                    opened_at=now,
+                    updated_at=now,
+                    proposed_by=None,
+                )
+                session.add(row)
+                session.flush()
+                audit.append(
+                    session,
+                    actor,
+                    "case_opened",
+                    decision.declaration_id,
+                    {"case": row.id, "verdict": decision.verdict, "codes": decision.codes},
+                )
+                opened.append(row.id)
+        return opened
+
+    # -- acting --------------------------------------------------------------------------------
+
+    def act(
+        self,
+        case_id: int,
+        actor: str,
+        action: str,
+        reason: str | None = None,
+        assignee: str | None = None,
+    ) -> Case:
+        """Take an action, or raise WorkflowError (PermissionDenied for a role) saying why."""
+        rule = self.flow.actions.get(action)
+        if rule is None:
+            raise WorkflowError(
+                f"unknown action {action!r}; one of: {', '.join(self.flow.actions)}"
+            )
+        reason = (reason or "").strip() or None
+        if rule.reason and reason is None:
+            raise WorkflowError(f"{action} needs a written reason")
+        with self.store.transaction() as session:
+            audit.lock(session)
+            user = session.get(UserRow, actor)
+            if user is None or user.disabled:
+                raise PermissionDenied(f"{actor!r} is not a user (`diversion users add`)")
+            if not self.flow.allows(user.role, action):
+                raise PermissionDenied(
+                    f"{actor} is {user.role}: {action} needs the {rule.role} role or higher"
+                )
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise WorkflowError(f"no case {case_id}")
+            before = row.status
+            if rule.sources is not None and before not in rule.sources:
+                raise WorkflowError(
+                    f"case {case_id} is {before}: {action} needs one of {', '.join(rule.sources)}"
+                )
+            if rule.four_eyes and row.proposed_by == actor:
+                raise PermissionDenied(
+                    f"{actor} proposed this; a second person must {action.replace('_', ' ')}"
+                )
+            detail: dict[str, Any] = {}
+            target = rule.target
+            if row.corridor in rule.proposal_for:
+                target = rule.proposal  # overriding a block is only a proposal
+                row.proposed_by = actor
+                detail["proposal"] = True
+            elif rule.four_eyes:
+                detail["proposed_by"] = row.proposed_by
+                row.proposed_by = None
+            if action == "assign":
+                target_user = session.get(UserRow, assignee or "")
+                if target_user is None:
+                    raise WorkflowError(f"cannot assign to {assignee!r}: not a user")
+                row.assignee = detail["assignee"] = target_user.username
+            if target is not None:
+                row.status = target
+            row.updated_at = datetime.now(UTC)
+            session.flush()
+            self._action(session, row, actor, action, reason, before, detail)
+            return Case.of(row)
+
+    def _action(
+        self,
+        session: Any,
+        row: CaseRow,
+        actor: str,
+        action: str,
+        reason: str | None,
+        before: str,
+        detail: dict[str, Any],
+    ) -> None:
+        now = datetime.now(UTC)
+        session.add(
+            CaseActionRow(
+                case_id=row.id,
+                at=now,
+                actor=actor,
+                action=action,
+                reason=reason,
+                status_before=before,
+                status_after=row.status,
+                detail=detail,
+            )
+        )
+        audit.append(
+            session,
+            actor,
+            "case_action",
+            row.declaration_id,
+            {
+                "case": row.id,
+                "action": action,
+                "reason": reason,
+                "from": before,
+                "to": row.status,
+                **detail,
+            },
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, case_id: int) -> Case | None:
+        with self.store.read() as session:
+            row = session.get(CaseRow, case_id)
+            return None if row is None else Case.of(row)
+
+    def for_declaration(self, declaration_id: str) -> Case | None:
+        with self.store.read() as session:
+            row = session.scalars(
+                select(CaseRow).where(CaseRow.declaration_id == declaration_id)
+            ).one_or_none()
+            return None if row is None else Case.of(row)
+
+    def find(
+        self,
+        status: str | None = None,
+        corridor: str | None = None,
+        assignee: str | None = None,
+        open_only: bool = False,
+    ) -> list[Case]:
+        with self.store.read() as session:
+            query = select(CaseRow).order_by(CaseRow.opened_at, CaseRow.id)
+            if status:
+                query = query.where(CaseRow.status == status)
+            if corridor:
+                query = query.where(CaseRow.corridor == corridor)
+            if assignee:
+                query = query.where(CaseRow.assignee == assignee)
+            if open_only:
+                final = [s for s in self.flow.statuses if self.flow.is_final(s)]
+                query = query.where(CaseRow.status.not_in(final))
+            return [Case.of(row) for row in session.scalars(query)]
+
+    def actions(self, case_id: int) -> list[Action]:
+        with self.store.read() as session:
+            rows = session.scalars(
+                select(CaseActionRow)
+                .where(CaseActionRow.case_id == case_id)
+                .order_by(CaseActionRow.id)
+            )
+            return [
+                Action(
+                    r.id,
+                    r.case_id,
+                    r.at,
+                    r.actor,
+                    r.action,
+                    r.reason,
+                    r.status_before,
+                    r.status_after,
+                    r.detail,
+                )
+                for r in rows
+            ]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Cases by corridor and status, for the queue."""
+        with self.store.read() as session:
+            rows = session.execute(
+                select(CaseRow.corridor, CaseRow.status, func.count()).group_by(
+                    CaseRow.corridor, CaseRow.status
+                )
+            )
+            return {(corridor, status): count for corridor, status, count in rows}
