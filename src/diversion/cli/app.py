@@ -25,6 +25,7 @@ from diversion.cli import network as network_cli
 from diversion.cli.common import (
     DbOption,
     HomeOption,
+    checked_rules_file,
     err_console,
     fail,
     out_console,
@@ -143,21 +144,6 @@ RulesOption = Annotated[
 ]
 
 
-def _checked_rules_file(explicit: Path | None, where: Home) -> Path | None:
-    """The rules file in force, once it reads whole; else every fault and exit 2. Screening
-    must not quietly fall back to defaults a user changed."""
-    path = explicit or where.root / CONFIG_FILE
-    if explicit is not None and not explicit.exists():
-        fail(f"--rules: no file {explicit}", 2)
-    try:
-        load_config(load_catalogue(), path)
-    except RuleConfigError as exc:
-        for error in exc.errors:
-            err_console.print(f"[red]error[/red] {error}", highlight=False)
-        fail(f"the rules file {path} is invalid; fix it or move it away", 2)
-    return path if path.exists() else None
-
-
 @app.command()
 def screen(
     source: Annotated[
@@ -193,7 +179,7 @@ def screen(
         store,
         index_cache=where.path("index"),
         control_lists_dir=goods_cli.checked_user_dir(where.root),
-        rules_config=_checked_rules_file(rules, where),
+        rules_config=checked_rules_file(rules, where),
     )
     for problem in context.unknown_control_lists():
         fail(f"{problem}; add the list with `diversion goods add` or fix the rules file", 2)
@@ -259,7 +245,7 @@ def rules_ls(
 ) -> None:
     """List every rule: id, severity, title and source, as tuned by the rules file."""
     where = Home.resolve(home)
-    catalogue = load_config(load_catalogue(), _checked_rules_file(rules, where))
+    catalogue = load_config(load_catalogue(), checked_rules_file(rules, where))
     if as_json:
         rows = [
             {

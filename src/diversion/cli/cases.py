@@ -4,6 +4,7 @@ actions, false-hit suppressions, and the tamper-evident log of all of it."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -12,11 +13,25 @@ from rich.table import Table
 
 from diversion.cases.audit import AuditLog
 from diversion.cases.errors import PermissionDenied, WorkflowError
-from diversion.cases.suppressions import DEFAULT_DAYS, Suppressions, entity_data
+from diversion.cases.rescreen import DEFAULT_DAYS, rescreen
+from diversion.cases.suppressions import DEFAULT_DAYS as SUPPRESSION_DAYS
+from diversion.cases.suppressions import Suppressions, entity_data
 from diversion.cases.users import Users
 from diversion.cases.workflow import Cases, workflow
-from diversion.cli.common import DbOption, HomeOption, fail, out_console, store_for
+from diversion.cli.common import (
+    DbOption,
+    HomeOption,
+    checked_rules_file,
+    fail,
+    out_console,
+    store_for,
+)
+from diversion.home import Home
 from diversion.lists.snapshots import ListStore
+from diversion.screening.context import ScreeningContext
+from diversion.screening.history import History
+from diversion.screening.records import DeclarationRecords
+from diversion.store import Store
 
 cases_app = typer.Typer(help="The queue of yellow and red declarations.", no_args_is_help=True)
 users_app = typer.Typer(help="The people who work cases, and their roles.", no_args_is_help=True)
@@ -142,7 +157,7 @@ def cases_suppress(
     actor: ActorOption,
     reason: Annotated[str, typer.Option("--reason", help="Why it is a false hit.")],
     country: Annotated[str | None, typer.Option(help="The party's country.")] = None,
-    days: Annotated[int, typer.Option(help="How long it holds.")] = DEFAULT_DAYS,
+    days: Annotated[int, typer.Option(help="How long it holds.")] = SUPPRESSION_DAYS,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -267,3 +282,42 @@ def audit_replay(
             )
         else:
             out_console.print(f"{head} {entry.kind}: {json.dumps(payload, ensure_ascii=False)}")
+
+
+def run_rescreen(where: Home, store: Store, days: int) -> None:
+    """Re-screen open cases and the last `days` days against the active lists; report."""
+    from diversion.cli.goods import checked_user_dir
+
+    context, _ = ScreeningContext.for_store(
+        store,
+        index_cache=where.path("index"),
+        control_lists_dir=checked_user_dir(where.root),
+        rules_config=checked_rules_file(None, where),
+    )
+    # the history rules compare with everything screened before, as `screen --history store`
+    history = History.build(list(DeclarationRecords(store).declarations()))
+    report = rescreen(store, replace(context, history=history), days)
+    out_console.print(
+        f"Re-screened {report.screened} declaration(s) (open cases and the last {days} days): "
+        f"{len(report.changes)} changed, {len(report.opened)} case(s) opened or reopened"
+    )
+    for change in report.changes:
+        new = ", ".join(f"{code} {entity or ''}".strip() for code, _, entity in change.new_hits)
+        gone = ", ".join(f"{code} {entity or ''}".strip() for code, _, entity in change.gone_hits)
+        out_console.print(
+            f"  {change.declaration_id}: {change.corridor_before} → {change.corridor_after}"
+            + (f"; new: {new}" if new else "")
+            + (f"; gone: {gone}" if gone else "")
+        )
+
+
+@cases_app.command("rescreen")
+def cases_rescreen(
+    days: Annotated[int, typer.Option(help="Declarations of the last N days.")] = DEFAULT_DAYS,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Screen the open cases and the recent declarations again with the active lists; new hits
+    open cases (or reopen decided ones), the same hits change nothing an officer decided."""
+    where, store = store_for(home, db)
+    run_rescreen(where, store, days)

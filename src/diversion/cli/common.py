@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from diversion.home import ENV_VAR, Home
+from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_config
 from diversion.store import Store, open_store
 from diversion.store.engine import URL_VAR
 
@@ -50,3 +51,18 @@ def store_for(home: Path | None, db: str | None) -> tuple[Home, Store]:
         return where, open_store(where, db)
     except Exception as exc:  # a bad URL or an unreachable server: say which, then stop
         fail(f"cannot open the store ({db or 'SQLite in ' + str(where.root)}): {exc}")
+
+
+def checked_rules_file(explicit: Path | None, where: Home) -> Path | None:
+    """The rules file in force, once it reads whole; else every fault and exit 2. Screening
+    must not quietly fall back to defaults a user changed."""
+    path = explicit or where.root / CONFIG_FILE
+    if explicit is not None and not explicit.exists():
+        fail(f"--rules: no file {explicit}", 2)
+    try:
+        load_config(load_catalogue(), path)
+    except RuleConfigError as exc:
+        for error in exc.errors:
+            err_console.print(f"[red]error[/red] {error}", highlight=False)
+        fail(f"the rules file {path} is invalid; fix it or move it away", 2)
+    return path if path.exists() else None

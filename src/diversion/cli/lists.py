@@ -14,11 +14,14 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from diversion.cases.rescreen import DEFAULT_DAYS as RESCREEN_DAYS
+from diversion.cli.cases import run_rescreen
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
 from diversion.lists.fetch import SOURCES, FetchError, fetch
 from diversion.lists.importers import FORMATS, ListFormatError
 from diversion.lists.snapshots import ImportOutcome, ListStore
 from diversion.lists.snapshots import Progress as ProgressFn
+from diversion.screening.records import DeclarationRecords
 
 app = typer.Typer(help="Sanctions and export-control lists.", no_args_is_help=True)
 
@@ -78,8 +81,9 @@ def import_snapshot(
     paths: list[Path],
     list_name: str | None,
     kind: str = "sanctions",
-) -> None:
-    """Import files as a new snapshot and report it; on a fault, say that nothing changed."""
+) -> bool:
+    """Import files as a new snapshot and report it; on a fault, say that nothing changed.
+    True when a new snapshot became active."""
     name = list_name or FORMATS[fmt].default_list
     before = lists.active(name)
     try:
@@ -89,6 +93,7 @@ def import_snapshot(
         kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
         fail(f"{exc}\n  {name}: {kept}")
     report_import(outcome)
+    return outcome.created
 
 
 @app.command("import")
@@ -101,16 +106,26 @@ def import_(
     list_name: Annotated[
         str | None, typer.Option("--list", help="Name of the list (default: per format).")
     ] = None,
+    rescreen_days: Annotated[
+        int,
+        typer.Option(
+            "--rescreen-days",
+            help="Then re-screen open cases and the declarations of the last N days (0: not).",
+        ),
+    ] = RESCREEN_DAYS,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import official list files as a new snapshot, which becomes active if it reads whole."""
+    """Import official list files as a new snapshot, which becomes active if it reads whole;
+    then re-screen open cases and recent declarations with it."""
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "registry-csv":
         fail("a registry is not a sanctions list: use `diversion network import`", 2)
-    _, store = store_for(home, db)
-    import_snapshot(ListStore(store), fmt, paths, list_name)
+    where, store = store_for(home, db)
+    created = import_snapshot(ListStore(store), fmt, paths, list_name)
+    if created and rescreen_days > 0 and len(DeclarationRecords(store)):
+        run_rescreen(where, store, rescreen_days)
 
 
 @app.command("ls")

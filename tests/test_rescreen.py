@@ -1,0 +1,88 @@
+"""Re-screening after a list update: new hits open (or reopen) cases, the same hits do not,
+and declarations outside the window are left alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from diversion.cases.audit import AuditLog
+from diversion.cases.rescreen import rescreen
+from diversion.cases.users import Users
+from diversion.cases.workflow import Cases
+from diversion.screening import ScreeningContext
+from diversion.screening.pipeline import Screener
+from diversion.store import Store
+from tests.test_cases import declaration
+
+TODAY = date(2024, 6, 1)
+
+
+def test_new_hits_open_cases_and_old_decisions_stand(
+    any_store: Store, context: ScreeningContext
+) -> None:
+    Users(any_store).add("ana", "analyst")
+    before_listing = replace(context, sanctions_lists=[], matchers=[], network=None)
+    recent = declaration(declaration_id="NEW-HIT", declared_at=str(TODAY - timedelta(days=3)),
+                         exporter_name="ТОО «Беркут Аэро Трейд»")  # fmt: skip
+    stale = declaration(declaration_id="OLD", declared_at=str(TODAY - timedelta(days=90)),
+                        exporter_name="ТОО «Беркут Аэро Трейд»")  # fmt: skip
+    decided = declaration(declaration_id="DECIDED", declared_at=str(TODAY - timedelta(days=2)),
+                          exporter_name="ООО «Небосвод Комплект»")  # fmt: skip
+    cases = Cases(any_store)
+    old = Screener(before_listing)
+    cases.record_screening([(d, old.screen(d)) for d in (recent, stale)])
+    assert cases.find() == []  # nothing listed yet: green
+    [decided_case] = cases.record_screening([(decided, Screener(context).screen(decided))])
+    cases.act(decided_case, "ana", "confirm_block", "listed consignee")
+
+    report = rescreen(any_store, context, days=30, today=TODAY)
+
+    assert report.screened == 2  # NEW-HIT and DECIDED; OLD is outside the window
+    [change] = report.changes
+    assert (change.declaration_id, change.corridor_before, change.corridor_after) == (
+        "NEW-HIT", "green", "red"
+    )  # fmt: skip
+    assert ("party.sanctioned", None, "demo-co-berkut-aero-trade") in change.new_hits
+    [opened] = report.opened
+    assert cases.get(opened).declaration_id == "NEW-HIT"  # type: ignore[union-attr]
+    assert cases.get(decided_case).status == "blocked"  # type: ignore[union-attr]
+    rescreened = [e.subject for e in AuditLog(any_store).entries(kind="decision")
+                  if e.payload.get("rescreen")]  # fmt: skip
+    assert rescreened == ["DECIDED"]
+    assert AuditLog(any_store).verify()[1] == []
+
+
+def test_importing_a_list_rescreens_recent_declarations(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from diversion.cli.app import app
+    from diversion.cli.common import err_console, out_console
+    from tests.conftest import SHARED, csv_text, row
+
+    for console in (out_console, err_console):
+        console.width = 400
+    runner = CliRunner()
+    home = tmp_path / "home"
+    yesterday = str(date.today() - timedelta(days=1))
+    source = tmp_path / "declarations.csv"
+    source.write_text(csv_text([row(declaration_id="D-1", declared_at=yesterday,
+                                    consignee_name="Korea Mining Development Trading Corporation",
+                                    consignee_country="KP")]))  # fmt: skip
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("screen", str(source), "--out", str(tmp_path / "out.jsonl"))
+    before = run("cases", "ls", "--all")
+    un = SHARED / "lists" / "un" / "UN_consolidated.xml"
+    output = run("lists", "import", "un-xml", str(un))
+    assert "Re-screened 1 declaration(s)" in output
+    assert "D-1: green → red; new:" in output and "party.sanctioned un-690735" in output
+    assert "1 case(s) opened or reopened" in output
+    assert "D-1" not in before and "D-1" in run("cases", "ls")
+    again = run("lists", "import", "un-xml", str(un))
+    assert "Unchanged" in again and "Re-screened" not in again  # no new snapshot, no re-screen
