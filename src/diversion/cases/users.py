@@ -3,15 +3,22 @@ the CLI names the acting user with `--as`."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from diversion.cases import audit
 from diversion.cases.workflow import workflow
 from diversion.store import Store
-from diversion.store.models import UserRow
+from diversion.store.models import ApiTokenRow, UserRow
+
+HASHER = PasswordHasher()  # argon2id with the library's current parameters
+MIN_PASSWORD = 12
 
 
 @dataclass(frozen=True)
@@ -68,3 +75,63 @@ class Users:
                 User(r.username, r.display_name, r.role, r.disabled)
                 for r in session.scalars(select(UserRow).order_by(UserRow.username))
             ]
+
+    def set_password(self, username: str, password: str, actor: str = audit.SYSTEM) -> None:
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"a password has at least {MIN_PASSWORD} characters")
+        with self.store.transaction() as session:
+            audit.lock(session)
+            row = session.get(UserRow, username)
+            if row is None:
+                raise ValueError(f"no user {username!r}")
+            row.password_hash = HASHER.hash(password)
+            audit.append(session, actor, "user", username, {"password": "set"})
+
+    def check_password(self, username: str, password: str) -> User | None:
+        """The user, if the password is theirs; None otherwise (same time either way)."""
+        with self.store.read() as session:
+            row = session.get(UserRow, username)
+            stored = row.password_hash if row is not None and not row.disabled else None
+        try:
+            HASHER.verify(stored or _DUMMY, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or stored is None:
+            return None
+        return User(row.username, row.display_name, row.role, row.disabled)
+
+    def create_token(self, username: str, label: str, actor: str = audit.SYSTEM) -> str:
+        """A new bearer token for the user; shown once, kept only as its SHA-256."""
+        token = "dvn_" + secrets.token_urlsafe(32)
+        with self.store.transaction() as session:
+            audit.lock(session)
+            if session.get(UserRow, username) is None:
+                raise ValueError(f"no user {username!r}")
+            session.add(
+                ApiTokenRow(
+                    token_sha256=token_digest(token),
+                    username=username,
+                    label=label,
+                    created_at=datetime.now(UTC),
+                    revoked_at=None,
+                )
+            )
+            audit.append(session, actor, "user", username, {"token": label})
+        return token
+
+    def for_token(self, token: str) -> User | None:
+        with self.store.read() as session:
+            found = session.get(ApiTokenRow, token_digest(token))
+            if found is None or found.revoked_at is not None:
+                return None
+            row = session.get(UserRow, found.username)
+            if row is None or row.disabled:
+                return None
+            return User(row.username, row.display_name, row.role, row.disabled)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_DUMMY = HASHER.hash("not anybody's password")  # verified against when the user is unknown

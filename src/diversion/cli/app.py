@@ -32,6 +32,7 @@ from diversion.cli.common import (
     store_for,
     warn,
 )
+from diversion.cli.serve import serve as serve_command
 from diversion.declarations import Declaration, read_declarations
 from diversion.home import Home
 from diversion.reference import package_file
@@ -64,6 +65,7 @@ app.add_typer(flows_cli.app, name="flows")
 app.add_typer(cases_cli.cases_app, name="cases")
 app.add_typer(cases_cli.users_app, name="users")
 app.add_typer(cases_cli.audit_app, name="audit")
+app.command("serve")(serve_command)
 T = TypeVar("T")
 
 

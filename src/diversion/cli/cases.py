@@ -321,3 +321,35 @@ def cases_rescreen(
     open cases (or reopen decided ones), the same hits change nothing an officer decided."""
     where, store = store_for(home, db)
     run_rescreen(where, store, days)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password for the web and API sign-in (asked twice, never echoed)."""
+    _, store = store_for(home, db)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        Users(store).set_password(username, password)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    out_console.print(f"Password of {username} set")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """A new API bearer token for the user. It is shown once; the store keeps only its hash."""
+    _, store = store_for(home, db)
+    try:
+        token = Users(store).create_token(username, label)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    out_console.print(token, highlight=False)

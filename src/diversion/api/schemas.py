@@ -1,0 +1,119 @@
+"""Request and response bodies of the HTTP API. The /match ones have yente's shape, so that
+clients written for OpenSanctions' API work against Diversion unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Problem(BaseModel):
+    detail: str = Field(..., examples=["case 12 is released: release needs one of open, ..."])
+
+
+class Health(BaseModel):
+    status: str = "ok"
+    lists: list[str]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class EntityExample(BaseModel):
+    """A query by example, as yente takes it: a schema and properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(None, max_length=300)
+    schema_: str = Field(..., alias="schema", examples=["Company"], max_length=40)
+    properties: dict[str, str | list[Any]] = Field(
+        ..., examples=[{"name": ["ТОО «Беркут Аэро Трейд»"], "country": ["kz"]}]
+    )
+
+
+class MatchQuery(BaseModel):
+    weights: dict[str, float] = Field(default_factory=dict, examples=[{"name_parts": 1.0}])
+    queries: dict[str, EntityExample] = Field(..., max_length=100)
+
+
+class Total(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class ScoredEntity(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, list[Any]]
+    datasets: list[str]
+    referents: list[str] = Field(default_factory=list)
+    target: bool = True
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+    score: float
+    features: dict[str, float]
+    match: bool
+    explanations: dict[str, str] = Field(
+        default_factory=dict, description="Diversion's words for each feature's score."
+    )
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntity]
+    total: Total
+    query: EntityExample
+
+
+class MatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    matcher: dict[str, dict[str, Any]]
+    limit: int
+
+
+class Entity(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, list[Any]]
+    datasets: list[str]
+
+
+class Adjacent(BaseModel):
+    entity: Entity
+    adjacent: dict[str, list[Entity]]
+
+
+class Screened(BaseModel):
+    decisions: list[dict[str, Any]]
+    cases_opened: list[int]
+    errors: list[dict[str, Any]]
+
+
+class CaseAction(BaseModel):
+    action: str = Field(..., examples=["release"], max_length=30)
+    reason: str | None = Field(None, max_length=5000)
+    assignee: str | None = Field(None, max_length=60)
+
+
+class CaseOut(BaseModel):
+    id: int
+    declaration_id: str
+    verdict: str
+    corridor: str
+    status: str
+    assignee: str | None
+    opened_at: str
+    updated_at: str
+    proposed_by: str | None
+    decision: dict[str, Any]
+    actions: list[dict[str, Any]] = Field(default_factory=list)

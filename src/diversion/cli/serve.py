@@ -1,0 +1,61 @@
+"""`diversion serve`: the API on the embedded default, with demo data and demo accounts the
+first time."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+import typer
+
+from diversion.api.app import create_app
+from diversion.cases.users import Users
+from diversion.cases.workflow import Cases
+from diversion.cli.common import DbOption, HomeOption, out_console, store_for
+from diversion.declarations import read_declarations
+from diversion.home import Home
+from diversion.reference import package_file
+from diversion.screening.context import ScreeningContext
+from diversion.screening.pipeline import Screener
+from diversion.screening.records import DeclarationRecords
+from diversion.store import Store
+
+DEMO_USERS = (("demo-analyst", "analyst"), ("demo-supervisor", "supervisor"))
+
+
+def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
+    """On an empty store: the demo accounts (returned with their passwords, to be shown once)
+    and the demo declarations screened into the queue."""
+    users = Users(store)
+    made: list[tuple[str, str, str]] = []
+    if not users.all():
+        for username, role in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            users.add(username, role, username.replace("-", " ").title())
+            users.set_password(username, password)
+            made.append((username, role, password))
+    if not len(DeclarationRecords(store)):
+        read = read_declarations(package_file("diversion", "data/demo/declarations.csv"))
+        context, _ = ScreeningContext.for_store(store, index_cache=where.path("index"))
+        screener = Screener(context)
+        decisions = [screener.screen(d) for d in read.declarations]
+        Cases(store).record_screening(zip(read.declarations, decisions, strict=True))
+    return made
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI reference at /docs). The first start on an empty store
+    screens the demo declarations into the queue and creates two demo accounts, whose
+    passwords are printed once."""
+    import uvicorn
+
+    where, store = store_for(home, db)
+    for username, role, password in first_start(where, store):
+        out_console.print(f"Demo account [bold]{username}[/bold] ({role}), password: {password}")
+    out_console.print(f"Diversion API on http://{host}:{port}/ (reference at /docs)")
+    uvicorn.run(create_app(where, store), host=host, port=port, log_level="info")
