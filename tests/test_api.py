@@ -4,6 +4,7 @@ login limit, and schemathesis over the whole OpenAPI schema with no 5xx."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from diversion.home import Home
 from diversion.store import Store, open_store
 from tests.test_cases import BERKUT
 
+# more with DIVERSION_SCHEMATHESIS_EXAMPLES=200 for a longer hunt
+EXAMPLES = int(os.environ.get("DIVERSION_SCHEMATHESIS_EXAMPLES", "10"))
 RED = {
     "declaration_id": "API-1",
     "declared_at": "2024-05-02",
@@ -183,7 +186,7 @@ def test_no_request_the_schema_allows_gets_a_5xx(tmp_path: Path) -> None:
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck),
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
                   database=None)  # fmt: skip
         def check(case: Any) -> None:
             response = case.call(headers=headers)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse
 from followthemoney import model
 from pydantic import ValidationError
@@ -186,6 +187,8 @@ def require(role: str) -> Callable[[Request], User]:
 
 
 Viewer = Annotated[User, Depends(require("viewer"))]
+# case numbers fit the databases' INTEGER: a larger one is a 422, not a crash
+CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Analyst = Annotated[User, Depends(require("analyst"))]
 
 
@@ -207,6 +210,8 @@ def create_app(home: Home, store: Store) -> FastAPI:
     lists = Lists(home, store)
 
     app.state.users = users
+    app.state.limiter = limiter
+    app.state.lists = lists
 
     @app.exception_handler(WorkflowError)
     async def workflow_error(_: Request, exc: WorkflowError) -> JSONResponse:
@@ -429,7 +434,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
         return [_case(case) for case in found]
 
     @app.get("/cases/{case_id}", response_model=schemas.CaseOut, tags=["cases"])
-    def case_get(case_id: int, user: Viewer) -> schemas.CaseOut:
+    def case_get(case_id: CaseId, user: Viewer) -> schemas.CaseOut:
         """A case with its decision (every reason and its evidence) and its actions."""
         found = Cases(store).get(case_id)
         if found is None:
@@ -442,7 +447,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
         tags=["cases"],
         responses={403: {"model": schemas.Problem}, 409: {"model": schemas.Problem}},
     )
-    def case_act(case_id: int, body: schemas.CaseAction, user: Analyst) -> schemas.CaseOut:
+    def case_act(case_id: CaseId, body: schemas.CaseAction, user: Analyst) -> schemas.CaseOut:
         """Act on a case as the token's user: the workflow checks role, status, reason and
         four eyes (403 for a role, 409 for anything else the workflow refuses)."""
         if body.action not in workflow().actions:
@@ -527,6 +532,9 @@ def create_app(home: Home, store: Store) -> FastAPI:
         """The API's reference, rendered here from its OpenAPI schema (nothing from a CDN)."""
         return _docs_page(app.openapi())
 
+    from diversion.web.pages import add_pages
+
+    add_pages(app, home, store)
     return app
 
 

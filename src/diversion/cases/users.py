@@ -119,6 +119,12 @@ class Users:
             audit.append(session, actor, "user", username, {"token": label})
         return token
 
+    def revoke_token(self, token: str) -> None:
+        with self.store.transaction() as session:
+            row = session.get(ApiTokenRow, token_digest(token))
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = datetime.now(UTC)
+
     def for_token(self, token: str) -> User | None:
         with self.store.read() as session:
             found = session.get(ApiTokenRow, token_digest(token))

@@ -14,6 +14,7 @@ from diversion.cases.workflow import Cases
 from diversion.cli.common import DbOption, HomeOption, out_console, store_for
 from diversion.declarations import read_declarations
 from diversion.home import Home
+from diversion.lists.snapshots import ListStore
 from diversion.reference import package_file
 from diversion.screening.context import ScreeningContext
 from diversion.screening.pipeline import Screener
@@ -24,8 +25,8 @@ DEMO_USERS = (("demo-analyst", "analyst"), ("demo-supervisor", "supervisor"))
 
 
 def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
-    """On an empty store: the demo accounts (returned with their passwords, to be shown once)
-    and the demo declarations screened into the queue."""
+    """On an empty store: the demo accounts (returned with their passwords, to be shown once),
+    the demo company registry, and the demo declarations screened into the queue."""
     users = Users(store)
     made: list[tuple[str, str, str]] = []
     if not users.all():
@@ -34,6 +35,15 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
             users.add(username, role, username.replace("-", " ").title())
             users.set_password(username, password)
             made.append((username, role, password))
+    lists = ListStore(store)
+    if not lists.lists("registry"):  # the demo registry, for the owners and directors view
+        folder = package_file("diversion", "data/demo/registry")
+        lists.import_files(
+            "registry-csv",
+            [folder / "entities.csv", folder / "relations.csv"],
+            "demo-registry",
+            kind="registry",
+        )
     if not len(DeclarationRecords(store)):
         read = read_declarations(package_file("diversion", "data/demo/declarations.csv"))
         context, _ = ScreeningContext.for_store(store, index_cache=where.path("index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,6 +54,12 @@ class DeclarationRecords:
             )
             for (data,) in rows:
                 yield Declaration.model_validate(data)
+
+    def get(self, declaration_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """A stored declaration and its latest decision, as JSON."""
+        with self.store.read() as session:
+            row = session.get(ScreenedDeclarationRow, declaration_id)
+            return None if row is None else (row.declaration, row.decision)
 
     def __len__(self) -> int:
         with self.store.read() as session:
