@@ -190,3 +190,26 @@ def test_an_analyst_proposes_and_a_supervisor_approves_in_a_browser(
         if e.kind == "case_action"
     ]
     assert actions == [("demo-analyst", "release"), ("demo-supervisor", "approve_release")]
+
+
+def test_the_api_takes_a_session_cookie_and_wants_csrf_for_writes(
+    any_store: Store, tmp_path: Path
+) -> None:
+    from diversion.cli.serve import first_start
+
+    home = Home(tmp_path)
+    first_start(home, any_store)  # demo queue and registry (its accounts are not used here)
+    client = TestClient(create_app(home, any_store))
+    token = _signed_in(client, any_store, "ana", "analyst")
+    queue = client.get("/cases")
+    assert queue.status_code == 200 and len(queue.json()) >= 10
+    case_id = queue.json()[0]["id"]
+    comment = {"action": "comment", "reason": "by cookie"}
+    assert client.post(f"/cases/{case_id}/actions", json=comment).status_code == 403
+    done = client.post(
+        f"/cases/{case_id}/actions", json=comment, headers={"X-CSRF-Token": csrf_token(token)}
+    )
+    assert done.status_code == 200
+    page = client.get("/app/entities/demo-co-berkut-aero-trade")
+    assert 'id="network"' in page.text and "<svg" in page.text
+    assert 'id="paths"' in page.text and "Абенов Серик Болатович" in page.text

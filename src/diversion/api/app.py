@@ -8,6 +8,7 @@ calls the same modules the CLI does.
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from collections import defaultdict, deque
@@ -40,6 +41,7 @@ from diversion.matching.scoring import DEFAULT_THRESHOLD
 from diversion.screening.context import ScreeningContext
 from diversion.screening.pipeline import Screener
 from diversion.store import Store
+from diversion.web.pages import SESSION_COOKIE, csrf_token
 
 LOGIN_ATTEMPTS = 5  # failed logins per user name or client ...
 LOGIN_WINDOW = 300.0  # ... in this many seconds; then 429 until the window passes
@@ -161,9 +163,17 @@ def _values(properties: dict[str, Any], names: tuple[str, ...]) -> list[str]:
 
 
 def user_of(request: Request) -> User:
-    """The user whose bearer token the request carries, or 401."""
+    """The user whose bearer token the request carries, or whose web session cookie it
+    carries (writes by cookie also need the page's CSRF token in X-CSRF-Token); else 401."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    session = request.cookies.get(SESSION_COOKIE, "")
+    if not header and session:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not hmac.compare_digest(
+            csrf_token(session), request.headers.get("x-csrf-token", "")
+        ):
+            raise HTTPException(403, "a request signed in by cookie needs X-CSRF-Token")
+        scheme, token = "bearer", session
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(
             401, "send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}

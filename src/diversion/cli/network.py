@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,7 +20,8 @@ from diversion.matching import cached_matcher
 from diversion.network.export import subgraph, to_ftm, to_svg
 from diversion.network.graph import Network
 from diversion.network.links import NetworkStore
-from diversion.network.ownership import RULES, describe_path
+from diversion.network.neighbourhood import neighbourhood
+from diversion.network.ownership import RULES
 from diversion.screening.output import AtomicFile
 from diversion.store import Store
 
@@ -79,64 +80,6 @@ def ls(home: HomeOption = None, db: DbOption = None) -> None:
             str(count),
         )
     out_console.print(table)
-
-
-def neighbourhood(network: Network, entity_id: str, on: date | None) -> dict[str, Any]:
-    """What `show` prints: the entity, its links, owners, holdings, officers and posts, and
-    its status under each ownership rule with the paths."""
-    born = network.incorporated(entity_id)
-    statuses = {}
-    for rule_id in RULES:
-        result = network.ownership(rule_id, on)
-        if result.blocked(entity_id):
-            statuses[rule_id] = {
-                **result.evidence(entity_id),
-                "paths_text": [
-                    describe_path(chain, network.names) for chain in result.paths(entity_id)
-                ],
-            }
-    return {
-        "id": entity_id,
-        "name": network.caption(entity_id),
-        "schema": network.entities[entity_id].schema.name,
-        "incorporated": born.isoformat() if born else None,
-        "links": [link.to_dict() for link in network.links.get(entity_id, ())],
-        "owners": [
-            {"owner": s.owner, "name": network.caption(s.owner), "share": str(s.share)}
-            for s in network.stakes
-            if s.asset == entity_id and s.in_force(on)
-        ],
-        "holdings": [
-            {"asset": s.asset, "name": network.caption(s.asset), "share": str(s.share)}
-            for s in network.stakes
-            if s.owner == entity_id and s.in_force(on)
-        ],
-        "officers": [
-            {"person": r.person, "name": network.caption(r.person), "role": r.role}
-            for r in network.roles_in(entity_id, on)
-        ],
-        "posts": [
-            {
-                "organization": r.organization,
-                "name": network.caption(r.organization),
-                "role": r.role,
-            }
-            for r in network.roles_of(entity_id, on)
-        ],
-        "relatives": [
-            *(
-                {"person": relative, "name": network.caption(relative), "tie": f"their {tie}"}
-                for person, relative, tie in network.family
-                if person == entity_id
-            ),
-            *(
-                {"person": person, "name": network.caption(person), "tie": f"this is their {tie}"}
-                for person, relative, tie in network.family
-                if relative == entity_id
-            ),
-        ],
-        "ownership_status": statuses,
-    }
 
 
 @app.command("show")

@@ -251,6 +251,7 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
                     ]
         network = context.network
         svg = ""
+        around: dict[str, Any] | None = None
         if network is not None:
             from diversion.network.export import subgraph, to_svg
 
@@ -262,8 +263,11 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
             if entity_id in network.entities:
                 registry = [entity_id, *registry]
             if registry:
+                from diversion.network.neighbourhood import neighbourhood
+
                 nodes, edges = subgraph(network, registry[0], 2)
                 svg = to_svg(network, registry[0], nodes, edges)
+                around = neighbourhood(network, registry[0], None)
         if listed is None and not svg:
             raise HTTPException(404, f"no entity {entity_id!r}")
         return render(
@@ -274,6 +278,7 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
             related=related,
             svg=svg,
             entity_id=entity_id,
+            around=around,
         )
 
     @app.get("/app/licences", response_class=HTMLResponse, include_in_schema=False)
