@@ -213,3 +213,13 @@ def test_the_api_takes_a_session_cookie_and_wants_csrf_for_writes(
     page = client.get("/app/entities/demo-co-berkut-aero-trade")
     assert 'id="network"' in page.text and "<svg" in page.text
     assert 'id="paths"' in page.text and "Абенов Серик Болатович" in page.text
+
+
+def test_every_status_and_action_of_the_workflow_has_words_in_both_languages() -> None:
+    from diversion.cases.workflow import workflow
+    from diversion.web.i18n import LANGUAGES, catalog
+
+    for language in LANGUAGES:
+        strings = catalog(language)
+        assert {f"status_{s}" for s in workflow().statuses} <= set(strings)
+        assert {f"action_{a}" for a in workflow().actions} <= set(strings)

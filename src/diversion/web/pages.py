@@ -223,7 +223,7 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
         except WorkflowError as exc:
             note = quote(t("not_allowed", detail=str(exc)))
             return RedirectResponse(f"{target}?error={note}", status_code=303)
-        title = workflow().statuses[done.status]["title"]
+        title = t(f"status_{done.status}")
         return RedirectResponse(
             f"{target}?message={quote(t('done', status=title))}", status_code=303
         )
