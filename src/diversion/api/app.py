@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 
 from diversion import __version__
 from diversion.api import schemas
+from diversion.api.signin import LoginLimiter, TooManyLogins
 from diversion.cases.errors import PermissionDenied, WorkflowError
 from diversion.cases.users import User, Users
 from diversion.cases.workflow import Case, Cases, workflow
@@ -36,6 +36,7 @@ from diversion.goods.bundled import USER_DIR, load_control_lists
 from diversion.home import Home
 from diversion.licences import LicenceStore
 from diversion.lists import SanctionsList
+from diversion.lists.lookup import Found, find_entity
 from diversion.lists.snapshots import ListStore, Snapshot
 from diversion.matching.scoring import DEFAULT_THRESHOLD
 from diversion.screening.context import ScreeningContext
@@ -43,35 +44,8 @@ from diversion.screening.pipeline import Screener
 from diversion.store import Store
 from diversion.web.pages import SESSION_COOKIE, csrf_token
 
-LOGIN_ATTEMPTS = 5  # failed logins per user name or client ...
-LOGIN_WINDOW = 300.0  # ... in this many seconds; then 429 until the window passes
 IDENTIFIER_PROPERTIES = ("registrationNumber", "taxNumber", "idNumber", "innCode", "ogrnCode")
 COUNTRY_PROPERTIES = ("country", "jurisdiction", "nationality", "citizenship")
-
-
-class LoginLimiter:
-    """Failed logins by key (user name, client address) in a sliding window."""
-
-    def __init__(self, attempts: int = LOGIN_ATTEMPTS, window: float = LOGIN_WINDOW) -> None:
-        self.attempts, self.window = attempts, window
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            for key in keys:
-                times = self.failures[key]
-                while times and now - times[0] > self.window:
-                    times.popleft()
-                if len(times) >= self.attempts:
-                    return True
-        return False
-
-    def failed(self, *keys: str) -> None:
-        with self.lock:
-            for key in keys:
-                self.failures[key].append(time.monotonic())
 
 
 class Lists:
@@ -145,10 +119,6 @@ def _case(case: Case, actions: list[Any] | None = None) -> schemas.CaseOut:
             for a in actions or []
         ],
     )
-
-
-def _points_at(entity: Any, entity_id: str) -> bool:
-    return any(p.type.name == "entity" and v == entity_id for p, v in entity.itervalues())
 
 
 def _values(properties: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -248,12 +218,11 @@ def create_app(home: Home, store: Store) -> FastAPI:
         """A bearer token for a user name and password. Failed attempts are limited per user
         name and per client."""
         client = request.client.host if request.client else "?"
-        keys = (f"user:{username}", f"client:{client}")
-        if limiter.blocked(*keys):
-            raise HTTPException(429, "too many failed logins; wait a few minutes")
-        user = users.check_password(username, password)
+        try:
+            user = limiter.sign_in(users, client, username, password)
+        except TooManyLogins:
+            raise HTTPException(429, "too many failed logins; wait a few minutes") from None
         if user is None:
-            limiter.failed(*keys)
             raise HTTPException(401, "wrong user name or password")
         return schemas.Token(access_token=users.create_token(user.username, "login", user.username))
 
@@ -381,16 +350,11 @@ def create_app(home: Home, store: Store) -> FastAPI:
         }
         return schemas.MatchResponse(responses=responses, matcher=matcher, limit=limit)
 
-    def _find(entity_id: str) -> tuple[Any, str, str | None]:
-        found = ListStore(store).find(entity_id)
-        if found:
-            snapshot, entity = found[0]
-            return entity, snapshot.list_name, snapshot.id
-        for listing in lists.current().sanctions_lists:
-            listed = listing.entities.get(entity_id)
-            if listed is not None:
-                return listed, listing.reference.id, None
-        raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
+    def _find(entity_id: str) -> Found:
+        found = find_entity(ListStore(store), lists.current().sanctions_lists, entity_id)
+        if found is None:
+            raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
+        return found
 
     @app.get(
         "/entities/{entity_id}",
@@ -400,8 +364,8 @@ def create_app(home: Home, store: Store) -> FastAPI:
     )
     def entity(entity_id: str, user: Viewer) -> schemas.Entity:
         """A list entity with all its properties."""
-        found, dataset, _ = _find(entity_id)
-        return _entity(found, dataset)
+        found = _find(entity_id)
+        return _entity(found.entity, found.dataset)
 
     @app.get(
         "/entities/{entity_id}/adjacent",
@@ -412,22 +376,15 @@ def create_app(home: Home, store: Store) -> FastAPI:
     def adjacent(entity_id: str, user: Viewer) -> schemas.Adjacent:
         """The entity, and the entities linked to it, by the property that links them: its
         sanctions, addresses, owners, directors, and what it points at."""
-        found, dataset, snapshot_id = _find(entity_id)
+        found = _find(entity_id)
         linked: dict[str, list[schemas.Entity]] = defaultdict(list)
-        if snapshot_id is not None:
-            others = ListStore(store).related(snapshot_id, entity_id)
-        else:
-            listing = next(
-                ls for ls in lists.current().sanctions_lists if ls.reference.id == dataset
-            )
-            others = [e for e in listing.entities.values() if _points_at(e, entity_id)]
-        for other in others:
+        for other in found.related:
             for prop, value in other.itervalues():
                 if prop.type.name == "entity" and value == entity_id:
                     linked[prop.reverse.name if prop.reverse else prop.name].append(
-                        _entity(other, dataset)
+                        _entity(other, found.dataset)
                     )
-        return schemas.Adjacent(entity=_entity(found, dataset), adjacent=dict(linked))
+        return schemas.Adjacent(entity=_entity(found.entity, found.dataset), adjacent=dict(linked))
 
     @app.get("/cases", response_model=list[schemas.CaseOut], tags=["cases"])
     def cases_list(

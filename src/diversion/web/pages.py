@@ -21,11 +21,13 @@ from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from diversion.api.signin import TooManyLogins
 from diversion.cases.errors import WorkflowError
 from diversion.cases.users import User, Users
 from diversion.cases.workflow import Cases, workflow
 from diversion.home import Home
 from diversion.licences import LicenceStore
+from diversion.lists.lookup import find_entity
 from diversion.lists.snapshots import ListStore
 from diversion.screening.records import DeclarationRecords
 from diversion.store import Store
@@ -119,13 +121,11 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
     ) -> Response:
         t = translator(language(request))
         client = request.client.host if request.client else "?"
-        keys = (f"user:{username}", f"client:{client}")
-        limiter = app.state.limiter
-        if limiter.blocked(*keys):
+        try:
+            user = app.state.limiter.sign_in(users, client, username, password)
+        except TooManyLogins:
             return render(request, "login.html.j2", 429, next=next, failure=t("too_many"))
-        user = users.check_password(username, password)
         if user is None:
-            limiter.failed(*keys)
             return render(request, "login.html.j2", 401, next=next, failure=t("bad_login"))
         token = users.create_token(user.username, "web session", user.username)
         target = next if next.startswith("/app/") else "/app/"
@@ -232,23 +232,10 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         session_user(request)
         context = app.state.lists.current()
-        listed, dataset, related = None, "", []
-        found = ListStore(store).find(entity_id)
-        if found:
-            snapshot, listed = found[0]
-            dataset = snapshot.list_name
-            related = ListStore(store).related(snapshot.id, entity_id)
-        else:
-            for listing in context.sanctions_lists:
-                if (candidate := listing.entities.get(entity_id)) is not None:
-                    listed, dataset = candidate, listing.reference.id
-                    related = [
-                        e
-                        for e in listing.entities.values()
-                        if any(
-                            p.type.name == "entity" and v == entity_id for p, v in e.itervalues()
-                        )
-                    ]
+        found = find_entity(ListStore(store), context.sanctions_lists, entity_id)
+        listed = found.entity if found else None
+        dataset = found.dataset if found else ""
+        related = found.related if found else []
         network = context.network
         svg = ""
         around: dict[str, Any] | None = None
