@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.debian import apt_install
+
 REQUIRE_VAR = "DIVERSION_REQUIRE_BROWSER"
 NAMES = ("chromium", "chromium-browser")
 DEBIAN_PACKAGE = "chromium"
@@ -48,18 +50,9 @@ def install() -> str:
     found = find()
     if found:
         return found
-    if shutil.which("apt-get") is None:
-        raise BrowserError("no chromium and no apt-get to install it")
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        [*sudo, "apt-get", "update", "-q"],
-        [*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", DEBIAN_PACKAGE],
-    ):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise BrowserError(f"`{' '.join(command)}` failed: {' / '.join(tail)}")
+    failure = apt_install(DEBIAN_PACKAGE)
+    if failure is not None:
+        raise BrowserError(f"no chromium, and {failure}")
     found = find()
     if not found:
         raise BrowserError(f"installed {DEBIAN_PACKAGE!r} but found no chromium")

@@ -24,6 +24,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.debian import apt_install
+
 URL_VAR = "DIVERSION_TEST_PG_URL"
 REQUIRE_VAR = "DIVERSION_REQUIRE_PG"
 UNAVAILABLE_VAR = "DIVERSION_TEST_PG_UNAVAILABLE"  # why `run` could not start one
@@ -62,18 +64,9 @@ def install() -> Path:
     found = find_bindir()
     if found is not None:
         return found
-    if shutil.which("apt-get") is None:
-        raise ServerError("no PostgreSQL binaries (initdb, pg_ctl, postgres) and no apt-get")
-    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        [*sudo, "apt-get", "update", "-q"],
-        [*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", DEBIAN_PACKAGE],
-    ):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise ServerError(f"`{' '.join(command)}` failed: {' / '.join(tail)}")
+    failure = apt_install(DEBIAN_PACKAGE)
+    if failure is not None:
+        raise ServerError(f"no PostgreSQL binaries (initdb, pg_ctl, postgres), and {failure}")
     found = find_bindir()
     if found is None:
         raise ServerError(f"installed {DEBIAN_PACKAGE!r} but found no server binaries")

@@ -44,7 +44,7 @@ class Total(BaseModel):
     relation: str = "eq"
 
 
-class ScoredEntity(BaseModel):
+class Entity(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: str
@@ -52,6 +52,11 @@ class ScoredEntity(BaseModel):
     schema_: str = Field(..., alias="schema")
     properties: dict[str, list[Any]]
     datasets: list[str]
+
+
+class ScoredEntity(Entity):
+    """A result as yente gives it: the entity, its score and features, and `match`."""
+
     referents: list[str] = Field(default_factory=list)
     target: bool = True
     first_seen: str | None = None
@@ -76,16 +81,6 @@ class MatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
     matcher: dict[str, dict[str, Any]]
     limit: int
-
-
-class Entity(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    id: str
-    caption: str
-    schema_: str = Field(..., alias="schema")
-    properties: dict[str, list[Any]]
-    datasets: list[str]
 
 
 class Adjacent(BaseModel):
