@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from diversion.cases import audit
-from diversion.cases.workflow import OPENING_CORRIDORS, Cases
+from diversion.cases.workflow import OPENING_CORRIDORS, Cases, workflow
 from diversion.declarations import Declaration
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
@@ -58,7 +58,7 @@ class RescreenReport:
 
 def _targets(store: Store, since: date) -> list[tuple[Declaration, dict[str, Any]]]:
     """Declarations of open cases, and those declared since `since`, with their last decision."""
-    final = [status for status, item in Cases(store).flow.statuses.items() if item["final"]]
+    final = workflow().final_statuses
     with store.read() as session:
         open_ids = select(CaseRow.declaration_id).where(CaseRow.status.not_in(final))
         rows = session.execute(

@@ -55,6 +55,10 @@ class Workflow:
     def is_final(self, status: str) -> bool:
         return bool(self.statuses[status]["final"])
 
+    @property
+    def final_statuses(self) -> list[str]:
+        return [status for status in self.statuses if self.is_final(status)]
+
 
 @lru_cache(maxsize=1)
 def workflow() -> Workflow:
@@ -332,8 +336,7 @@ class Cases:
             if assignee:
                 query = query.where(CaseRow.assignee == assignee)
             if open_only:
-                final = [s for s in self.flow.statuses if self.flow.is_final(s)]
-                query = query.where(CaseRow.status.not_in(final))
+                query = query.where(CaseRow.status.not_in(self.flow.final_statuses))
             return [Case.of(row) for row in session.scalars(query)]
 
     def actions(self, case_id: int) -> list[Action]:

@@ -4,6 +4,8 @@ actions, false-hit suppressions, and the tamper-evident log of all of it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -41,6 +43,17 @@ ActorOption = Annotated[
     str, typer.Option("--as", help="The user taking the action (see `diversion users ls`).")
 ]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, in words.")]
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """What the workflow refuses, as the CLI says it: exit 3 for a role, 2 for the rest."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        fail(f"not allowed: {exc}", 3)
+    except WorkflowError as exc:
+        fail(str(exc), 2)
 
 
 def _age(moment: datetime) -> str:
@@ -141,12 +154,8 @@ def cases_act(
     """Act on a case. Outcome actions need --reason; an analyst's release of a red
     declaration is a proposal that a second person, a supervisor, approves."""
     _, store = store_for(home, db)
-    try:
+    with _refusals():
         case = Cases(store).act(case_id, actor, action, reason, to)
-    except PermissionDenied as exc:
-        fail(f"not allowed: {exc}", 3)
-    except WorkflowError as exc:
-        fail(str(exc), 2)
     out_console.print(f"Case {case.id} is now {case.status}")
 
 
@@ -165,12 +174,8 @@ def cases_suppress(
     side's data changes, and never hides another entity."""
     _, store = store_for(home, db)
     entity = _entity(ListStore(store), entity_id)
-    try:
+    with _refusals():
         made = Suppressions(store).add(actor, name, country, entity_id, entity, reason, days)
-    except PermissionDenied as exc:
-        fail(f"not allowed: {exc}", 3)
-    except WorkflowError as exc:
-        fail(str(exc), 2)
     out_console.print(f"Suppression {made.id}: {made.label()}")
 
 
