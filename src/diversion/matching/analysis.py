@@ -44,6 +44,7 @@ ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "
 DIGIT_LETTERS = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
 )
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|[-]?(?:й|я|е|ый|ая|ое))$")
 _QUOTED = re.compile(r"[«\"“„”]([^«»\"“”„]+)[»\"”“]")
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 _FORMERLY = re.compile(
@@ -71,6 +72,9 @@ class Name:
     parts: tuple[Part, ...]
     forms: frozenset[str] = field(default_factory=frozenset)  # legal-form classes
     form_words: tuple[str, ...] = ()  # the legal forms as written, for explanations
+    # written in Han characters: its pinyin words are characters, and a letter changed in
+    # them is another character ("liang" is not "jiang"), never a typo
+    han: bool = False
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -92,7 +96,8 @@ class Name:
         """A compact one-line form for the on-disk index."""
         parts = " ".join(f"{_CODES[p.kind]}{p.text}/{p.key}" for p in self.parts)
         forms = ",".join(sorted(self.forms))
-        return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}"
+        han = "h" if self.han else ""
+        return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}\t{han}"
 
 
 _CODES = {NAME: "n", GENERIC: "g", PLACE: "p", PATRONYMIC: "f", NUMBER: "#", INITIAL: "i"}
@@ -100,7 +105,7 @@ _KINDS = {code: kind for kind, code in _CODES.items()}
 
 
 def loads(original: str, line: str) -> Name:
-    schema, forms, parts, form_words = line.split("\t")
+    schema, forms, parts, form_words, han = line.split("\t")
     out = []
     for chunk in parts.split(" ") if parts else []:
         text, key = chunk[1:].split("/", 1)
@@ -111,6 +116,7 @@ def loads(original: str, line: str) -> Name:
         tuple(out),
         frozenset(f for f in forms.split(",") if f),
         tuple(w for w in form_words.split("|") if w),
+        han == "h",
     )
 
 
@@ -243,8 +249,28 @@ def _tokens(name: str) -> list[tuple[str, str]]:
             continue
         for word in words_of(piece):
             folded = to_ascii(word)
-            if folded:
+            ordinal = _ORDINAL.match(word.casefold())
+            if ordinal:  # "13th", "1-й"
+                out.append((ordinal.group(1), NUMBER))
+            elif folded:
                 out.append((folded, NUMBER if folded.isdigit() else NAME))
+    return out
+
+
+def _read_numbers(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Numbers written as words in firm names read as digits ("Forty-Four" is 44, "First"
+    is 1), so that they meet the digits."""
+    table = vocabulary().number_words
+    out: list[tuple[str, str]] = []
+    for token, kind in tokens:
+        if kind == NAME and token in table:
+            token, kind = table[token], NUMBER
+        if kind == NUMBER and out and out[-1][1] == NUMBER:
+            tens, unit = out[-1][0], token
+            if len(tens) == 2 and tens.endswith("0") and tens != "10" and len(unit) == 1:
+                out[-1] = (str(int(tens) + int(unit)), NUMBER)  # forty four
+                continue
+        out.append((token, kind))
     return out
 
 
@@ -273,7 +299,7 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     person = schema in PERSON_SCHEMATA
     tokens = _tokens(name)
     if not person:
-        tokens = _read_pinyin(tokens)
+        tokens = _read_numbers(_read_pinyin(tokens))
     forms: set[str] = set()
     form_words: list[str] = []
     kept: list[tuple[str, str]] = []
@@ -311,9 +337,11 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     parts = [p for p in parts if p.kind != "stop"]
     if not person:
         parts = _join_letters(parts)
-    if not any(p.kind != GENERIC for p in parts):  # only generic words: they are the name
-        parts = [Part(p.text, NAME, p.key) for p in parts]
-    return Name(name, schema, tuple(parts), frozenset(forms), tuple(form_words))
+    if not any(p.kind not in (GENERIC, NUMBER) for p in parts):
+        # only generic words (and numbers): the words are the name
+        parts = [p if p.kind == NUMBER else Part(p.text, NAME, p.key) for p in parts]
+    han = any(is_han for is_han, _ in han_runs(name))
+    return Name(name, schema, tuple(parts), frozenset(forms), tuple(form_words), han)
 
 
 def _join_letters(parts: list[Part]) -> list[Part]:
@@ -374,7 +402,8 @@ def _part(
         if (token in vocab.patronymic_words or token in NASAB) and position > 0:
             return Part(token, "stop", key)
         following = kept[position + 1][0] if position + 1 < len(kept) else ""
-        previous = kept[position - 1][0] if position > 0 else ""
+        # "bin" opens a father's name inside a name, not at its start ("Ben Netanyahu")
+        previous = kept[position - 1][0] if position > 1 else ""
         if following in vocab.patronymic_words or _is_patronymic(token) or previous in NASAB:
             return Part(token, PATRONYMIC, romanisation_key(patronymic_root(token)))
         if len(token) == 1:

@@ -37,6 +37,7 @@ KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly 
 NICKNAME_SIMILARITY = 0.85  # a short form of the same given name (Bill/William)
 # Long words with the same consonants and other vowels: unstressed Russian o/a, Uzbek oʻ
 # against Russian u, Belarusian a/ia (Buranov/Boʻronov, Yuldashev/Yoʻldoshev, Stepan/Stiapan)
+SHORT_TYPO_SIMILARITY = 0.75  # one edit in a word of three or four letters
 VOWEL_SHIFT_LENGTH = 6
 VOWEL_SHIFT_SIMILARITY = 0.8
 _VOWEL_GROUPS = re.compile("[aeiouy]+")
@@ -46,6 +47,10 @@ SIMILARITY_FLOOR = 0.3
 CREDIT_POWER = 1.0
 LONGER_SIDE_EXTRA = 0.5  # unmatched words of the name with more words count this much
 FIRM_EXTRA = 0.25  # the same for firms: an extra word more often names another firm
+# A person's name needs one word spelled alike (the same, the same key, a short form, or one
+# typo in a long word); near misses on every word score at most the cap, below the threshold.
+PERSON_ANCHOR_SIMILARITY = 0.85
+PERSON_NEAR_MISS_CAP = 0.7
 CONFLICT_WEIGHT = 2.5  # unmatched words on both sides count this much (each side)
 
 
@@ -65,41 +70,65 @@ class Alignment:
 
 
 def part_similarity(a: Part, b: Part) -> float:
-    """How alike two words are: the better of their plain and romanisation-key spellings."""
-    if INITIAL in (a.kind, b.kind):
+    """How alike two words are: the better of their plain and romanisation-key spellings.
+
+    Called for every pair of words of a query and a candidate, so the cheap tests come
+    first: equal spellings, then the lengths that no edit budget could bridge."""
+    if a.kind == INITIAL or b.kind == INITIAL:
         return 0.9 if a.text[0] == b.text[0] else 0.0
-    if a.text == b.text:
+    text_a, text_b = a.text, b.text
+    if text_a == text_b:
         similarity = 1.0
     elif a.key == b.key:
         similarity = KEY_SIMILARITY
-    elif _same_given_name(a.text, b.text):
-        similarity = NICKNAME_SIMILARITY
     else:
-        edits = min(OSA.distance(a.text, b.text), OSA.distance(a.key, b.key))
-        longest = max(len(a.text), len(b.text))
-        shortest = min(len(a.text), len(b.text))
-        budget = _edit_budget(shortest)
-        if budget == 1 and shortest >= 6 and a.key[:2] == b.key[:2]:
-            budget = 2  # a second typo if the word starts alike: Scholz/Schulze, not Debbie/Meddie
-        if edits <= budget:
-            similarity = 1.0 - edits / longest
-        elif (
-            shortest >= VOWEL_SHIFT_LENGTH
-            and skeleton(a.text) == skeleton(b.text)
-            and _syllables(a.text) == _syllables(b.text)
-        ):
-            similarity = VOWEL_SHIFT_SIMILARITY
-        else:
+        similarity = _spelling_similarity(a, b)
+        if similarity == 0.0:
             return 0.0
-    if {a.kind, b.kind} == {NAME, PATRONYMIC}:
+    if a.kind != b.kind and {a.kind, b.kind} == {NAME, PATRONYMIC}:
         similarity *= 0.5  # a father's name is not a given name: "bin Salman" is not "Salman"
     return similarity
+
+
+def _spelling_similarity(a: Part, b: Part) -> float:
+    """Words spelled differently: typos within an edit budget, a short form of the same
+    given name, or the same consonants with other vowels."""
+    text_a, text_b = a.text, b.text
+    if _same_given_name(text_a, text_b):
+        return NICKNAME_SIMILARITY
+    longest, shortest = len(text_a), len(text_b)
+    if shortest > longest:
+        longest, shortest = shortest, longest
+    budget = _edit_budget(shortest)
+    if budget == 1 and shortest >= 6 and a.key[:2] == b.key[:2]:
+        budget = 2  # a second typo if the word starts alike: Scholz/Schulze, not Debbie/Meddie
+    if budget:
+        edits = OSA.distance(text_a, text_b, score_cutoff=budget)
+        if edits > 1:  # the keys differ, so they are at least one edit apart too
+            edits = min(edits, OSA.distance(a.key, b.key, score_cutoff=budget))
+        if edits <= budget:
+            return 1.0 - edits / longest
+    elif shortest >= 3 and OSA.distance(text_a, text_b, score_cutoff=1) <= 1:
+        # one typo in a short word ("Tim Cock", "Elon Mosk"): weak, never the anchor of a
+        # name, but enough beside words spelled alike
+        return SHORT_TYPO_SIMILARITY
+    if (
+        shortest >= VOWEL_SHIFT_LENGTH
+        and skeleton(text_a) == skeleton(text_b)
+        and _syllables(text_a) == _syllables(text_b)
+    ):
+        return VOWEL_SHIFT_SIMILARITY
+    return 0.0
 
 
 def _same_given_name(a: str, b: str) -> bool:
     """Two forms of one given name (Bill and William, Саша and Alexander)."""
     nicknames = vocabulary().nicknames
-    return bool(nicknames.get(a, frozenset()) & nicknames.get(b, frozenset()))
+    found = nicknames.get(a)
+    if found is None:
+        return False
+    other = nicknames.get(b)
+    return other is not None and not found.isdisjoint(other)
 
 
 def _syllables(word: str) -> int:
@@ -109,7 +138,8 @@ def _syllables(word: str) -> int:
 
 def _edit_budget(length: int) -> int:
     """Typos a word of this length may have and still be the same word: none in short
-    words (Chinese and Korean syllables, "Tom" against "Tim"), one or two in longer ones."""
+    words (Chinese and Korean syllables, "Tom" against "Tim": such a pair only counts
+    `SHORT_TYPO_SIMILARITY`), one or two in longer ones."""
     if length <= 4:
         return 0
     if length <= 7:
@@ -131,15 +161,25 @@ def _weight(part: Part) -> float:
     return weight
 
 
-def align(query: Sequence[Part], listed: Sequence[Part], person: bool = True) -> Alignment:
+def _same_spelling(a: Part, b: Part) -> float:
+    """Words that must be spelled alike (pinyin of Han names): equal, or equal keys."""
+    if a.kind == INITIAL or b.kind == INITIAL or a.text == b.text:
+        return part_similarity(a, b)
+    return KEY_SIMILARITY if a.key == b.key else 0.0
+
+
+def align(
+    query: Sequence[Part], listed: Sequence[Part], person: bool = True, strict: bool = False
+) -> Alignment:
     """Pair the words of two names, best pairs first, in any order.
 
     The score is a weighted Dice coefficient: matched weight (times similarity) on both sides
     over all weight on both sides. Unmatched parts of the longer name count half, so a list
     entry with a middle name still matches the two-word name on a declaration.
     """
+    similarity_of = _same_spelling if strict else part_similarity
     scored = sorted(
-        ((part_similarity(q, c), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)),
+        ((similarity_of(q, c), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)),
         reverse=True,
     )
     used_q: set[int] = set()
@@ -172,46 +212,84 @@ def align(query: Sequence[Part], listed: Sequence[Part], person: bool = True) ->
 
 
 def _joined(parts: Sequence[Part]) -> str:
-    """The words run together, for names split or joined differently ("Plat Ono Vich"). A
-    patronymic counts whole here: its key is only the father's name."""
-    return "".join(
-        romanisation_key(p.text) if p.kind == PATRONYMIC else p.key
-        for p in parts
-        if p.kind in (NAME, PATRONYMIC)
-    )
+    """The words run together, for names split or joined differently ("Plat Ono Vich"). Every
+    word counts, generic ones too: "BAE Systems" and "BAE Industries" must not meet as "bae".
+    A patronymic counts whole here: its key is only the father's name."""
+    return "".join(romanisation_key(p.text) if p.kind == PATRONYMIC else p.key for p in parts)
 
 
-def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str]]:
+def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str, bool]]:
+    """The two names run together, with and without their legal forms written out, and
+    whether the two are split into the same number of words."""
+    words_q = [w for w in query.form_words if ":" not in w]
+    words_c = [w for w in listed.form_words if ":" not in w]
     plain_q, plain_c = _joined(query.words), _joined(listed.words)
-    forms_q = plain_q + "".join(w.replace(" ", "") for w in query.form_words if ":" not in w)
-    forms_c = plain_c + "".join(w.replace(" ", "") for w in listed.form_words if ":" not in w)
-    return [(plain_q, plain_c), (forms_q, forms_c), (plain_q, forms_c), (forms_q, plain_c)]
+    forms_q = plain_q + "".join(w.replace(" ", "") for w in words_q)
+    forms_c = plain_c + "".join(w.replace(" ", "") for w in words_c)
+    count_q, count_c = len(query.words), len(listed.words)
+    with_q = count_q + sum(len(w.split()) for w in words_q)
+    with_c = count_c + sum(len(w.split()) for w in words_c)
+    return [
+        (plain_q, plain_c, count_q == count_c),
+        (forms_q, forms_c, with_q == with_c),
+        (plain_q, forms_c, count_q == with_c),
+        (forms_q, plain_c, with_q == count_c),
+    ]
+
+
+def _joined_similarity(joined_q: str, joined_c: str, same_split: bool) -> float:
+    """Names split differently ("Hua Cheng Da", "Huachengda") compare as one string; names
+    split alike only forgive one typo across the whole name ("Mercedes-Benn"), so that a
+    word changed inside a long name ("Maroghashvili", "Margoshvili") does not hide."""
+    if len(joined_q) < 6 or len(joined_c) < 6:
+        return 0.0
+    if same_split:
+        edits = Levenshtein.distance(joined_q, joined_c, score_cutoff=1)
+        return 1.0 - edits / max(len(joined_q), len(joined_c)) if edits <= 1 else 0.0
+    return Levenshtein.normalized_similarity(joined_q, joined_c)
 
 
 def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
     """Aligned name parts, in any order, across scripts and romanisations."""
-    alignment = align(query.words, listed.words, query.is_person or listed.is_person)
+    person = query.is_person or listed.is_person
+    # a person's name in Han characters: its syllables are characters, not spellings
+    strict = person and (query.han or listed.han)
+    alignment = align(query.words, listed.words, person, strict)
     score = alignment.score
     how = ", ".join(
         f"{q.text}={c.text}" if s == 1.0 else f"{q.text}~{c.text} ({s:.2f})"
         for q, c, s in alignment.pairs
     )
-    for joined_q, joined_c in _joined_forms(query, listed):
-        if len(joined_q) < 6 or len(joined_c) < 6:
-            continue
+    written_together = False
+    for joined_q, joined_c, same_split in _joined_forms(query, listed):
         # "Hua Cheng Da" against "Huachengda", "SiemensAG" against "Siemens AG"
-        joined = Levenshtein.normalized_similarity(joined_q, joined_c)
+        joined = _joined_similarity(joined_q, joined_c, same_split)
         if joined > score and joined >= 0.9:
             score = joined
             how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
-    distinctive = [p for p in alignment.pairs if p[0].kind == p[1].kind == NAME and p[2] >= 0.8]
-    if not distinctive and score < 1.0:
+            written_together = True
+    distinctive = [
+        p for p in alignment.pairs if p[0].kind == p[1].kind in (NAME, PATRONYMIC) and p[2] >= 0.8
+    ]
+    if not distinctive and not written_together and score < 1.0:
         capped = min(score, 0.5)
         return (
             Feature(
                 "name_parts",
                 capped,
                 f"only generic words or no words in common ({how or 'none'}): at most 0.50",
+            ),
+            alignment,
+        )
+    anchored = any(s >= PERSON_ANCHOR_SIMILARITY for _, _, s in distinctive)
+    if person and not written_together and not anchored and score > PERSON_NEAR_MISS_CAP:
+        # "Andrew Parks" against "Andres Paris": every word one typo away is another name
+        return (
+            Feature(
+                "name_parts",
+                PERSON_NEAR_MISS_CAP,
+                f"name parts {how}: no word of the name is spelled alike: "
+                f"at most {PERSON_NEAR_MISS_CAP:.2f}",
             ),
             alignment,
         )

@@ -26,7 +26,7 @@ from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_al
 from diversion.matching.features import MIN_PART_SIMILARITY, identifier_key, part_similarity
 from diversion.matching.text import skeleton
 
-INDEX_VERSION = "2"  # raise whenever name analysis or blocking keys change
+INDEX_VERSION = "3"  # raise whenever name analysis or blocking keys change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
@@ -123,6 +123,9 @@ class NameIndex:
                 if len(key) >= MIN_IDENTIFIER_LENGTH:
                     self.identifiers[key].append((number, prop, value))
         self._by_entry: dict[int, list[int]] | None = None
+        # per name row: is it a person's, a firm's (or vessel's ...), or a LegalEntity's (either)
+        kinds = np.array([_schema_kind(entry.schema) for entry in entries], dtype=np.int8)
+        self.row_kinds = kinds[name_entry] if len(entries) else np.zeros(0, dtype=np.int8)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -266,8 +269,11 @@ class NameIndex:
                 out.append((word_id, similarity))
         return out
 
-    def candidates(self, names: Sequence[Name], limit: int = 30) -> list[int]:
-        """Name rows worth scoring for these query names, best blocking weight first."""
+    def candidates(
+        self, names: Sequence[Name], limit: int = 30, schema: str = "LegalEntity"
+    ) -> list[int]:
+        """Name rows worth scoring for these query names, best blocking weight first. Rows
+        of the other kind (firms for a person, people for a firm) take no place."""
         total = max(len(self.names), 1)
         common = max(COMMON_SHARE * total, 50)
         chunks: list[IntArray] = []
@@ -294,8 +300,15 @@ class NameIndex:
         if not chunks:
             return []
         rows = np.concatenate(chunks)
+        row_weights = np.concatenate(weights)
+        other = _OTHER_KIND.get(_schema_kind(schema))
+        if other is not None:
+            keep = self.row_kinds[rows] != other
+            rows, row_weights = rows[keep], row_weights[keep]
+            if not len(rows):
+                return []
         unique, inverse = np.unique(rows, return_inverse=True)
-        sums = np.bincount(inverse, weights=np.concatenate(weights))
+        sums = np.bincount(inverse, weights=row_weights)
         if len(unique) > limit:
             top = np.argpartition(-sums, limit)[:limit]
         else:
@@ -308,6 +321,17 @@ class NameIndex:
 
     def by_identifier(self, value: str) -> list[tuple[int, str, str]]:
         return self.identifiers.get(identifier_key(value), [])
+
+
+PERSON_KIND, OTHER_KIND, EITHER_KIND = 0, 1, 2
+_OTHER_KIND = {PERSON_KIND: OTHER_KIND, OTHER_KIND: PERSON_KIND}
+
+
+def _schema_kind(schema: str) -> int:
+    """People, and everything else; a LegalEntity may be either (as in `scoring.compatible`)."""
+    if schema == "Person":
+        return PERSON_KIND
+    return EITHER_KIND if schema == "LegalEntity" else OTHER_KIND
 
 
 def _index_words(name: Name) -> set[str]:

@@ -152,7 +152,7 @@ def search(
 ) -> list[Match]:
     names = query.names()
     rows_by_entry: dict[int, list[int]] = {}
-    for row in index.candidates(names, candidates):
+    for row in index.candidates(names, candidates, query.schema):
         rows_by_entry.setdefault(int(index.name_entry[row]), []).append(row)
     for identifier in query.identifiers:
         for number, _, _ in index.by_identifier(identifier):

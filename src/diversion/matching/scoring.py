@@ -17,16 +17,16 @@ from diversion.matching.features import Feature
 # The default threshold: at or above it a result is a match. It is the point chosen on the
 # evaluation sets (docs/matching.md): best F1 on name_bench and recall >= 0.95 on the Central
 # Asia set.
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.72
 
 # Feature weights: what each feature adds to (positive) or takes from (negative) the name
 # score when it fires. `identifier` is the floor an identical identifier lifts the score to.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "identifier": 1.0,
-    "numbers": -0.10,
+    "numbers": -0.30,
     "patronymic": -0.25,
     "place_words": -0.25,
-    "legal_form": -0.15,
+    "legal_form": -0.30,
     "country": -0.10,
     "birth_date": -0.20,
     "address": 0.05,

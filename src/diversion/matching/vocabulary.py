@@ -68,6 +68,8 @@ class Vocabulary:
     # joined ("guoji"): (English rendering or legal-form class, kind)
     pinyin_words: dict[str, tuple[str, str]]
     places: frozenset[str]
+    # numbers written as words ("forty", "first") -> their digits, firm names only
+    number_words: dict[str, str] = field(default_factory=dict)
     # a given name's forms (William, Bill, Billy) share a group number
     nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
     _longest_variant: int = field(default=1)
@@ -253,7 +255,12 @@ def vocabulary() -> Vocabulary:
             tokens = fold_surface(str(form), letters)
             if len(tokens) == 1:
                 nicknames.setdefault(tokens[0], set()).add(number)
+    number_words: dict[str, str] = {}
+    for digits, spelled in (generic.get("number_words") or {}).items():
+        for word in _single_words(_strings(spelled), letters):
+            number_words.setdefault(word, str(digits))
     return Vocabulary(
+        number_words=number_words,
         nicknames={name: frozenset(groups) for name, groups in nicknames.items()},
         letters=letters,
         homoglyphs=_homoglyphs(load_yaml(data_path("homoglyphs.yml"))),
