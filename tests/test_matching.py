@@ -21,8 +21,10 @@ from diversion.matching.features import (
     VOWEL_SHIFT_SIMILARITY,
     part_similarity,
 )
+from diversion.matching.index import Entry, NameIndex
+from diversion.matching.matcher import search
 from diversion.matching.pairs import Pair, score_pair
-from diversion.matching.scoring import DEFAULT_THRESHOLD
+from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
 from diversion.matching.text import homoglyph_readings, to_ascii
 from tests.lists_fixture import write_list
 
@@ -417,3 +419,26 @@ def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
     (cache / "index.json").write_text("{not json", "utf-8")
     rebuilt = Matcher(listing, cache=cache)
     assert rebuilt.match("ELEM GROUP LLP")[0].entity_id == "t-elem"
+
+
+def _word(number: int, stem: str) -> str:
+    """A distinct made-up surname per number: Kabov, Kacov ..."""
+    return stem + chr(97 + number // 26 % 26) + chr(97 + number % 26) + "ov"
+
+
+def test_two_common_words_together_find_the_names_that_have_both() -> None:
+    # "Ali" and "Ahmad" are each in more than 2 % of the names, "Iman" is rare: the rare
+    # word finds its names, and the two common ones still find "ALI, Ahmad"
+    entries: list[tuple[Entry, list[str]]] = []
+    for number in range(100):
+        entries.append((Entry(f"ali-{number}", "Person", "", "t"), [f"Ali {_word(number, 'K')}"]))
+        entries.append((Entry(f"ahm-{number}", "Person", "", "t"), [f"Ahmad {_word(number, 'T')}"]))
+    for number in range(40):
+        entries.append((Entry(f"iman-{number}", "Person", "", "t"), [f"Iman {_word(number, 'B')}"]))
+    entries.append((Entry("target", "Person", "", "t"), ["ALI, Ahmad"]))
+    index = NameIndex.build(entries)
+    found = index.candidates(analyse_all("Ahmad Iman Ali", "Person"), 30, "Person")
+    assert "target" in {index.entries[int(index.name_entry[row])].entity_id for row in found}
+    # and the names the rare word found are ranked by the common words too
+    results = search(index, Query("Ahmad Iman Ali", "Person"))
+    assert results[0].entity_id == "target" and results[0].score >= DEFAULT_THRESHOLD

@@ -195,10 +195,22 @@ def align(
         pairs.append((query[i], listed[j], similarity))
     query_left = tuple(p for i, p in enumerate(query) if i not in used_q)
     listed_left = tuple(p for j, p in enumerate(listed) if j not in used_c)
-    matched = sum((_weight(q) + _weight(c)) * credit(s) for q, c, s in pairs)
-    total_matched = sum(_weight(q) + _weight(c) for q, c, _ in pairs)
-    left_q = sum(_weight(p) for p in query_left)
-    left_c = sum(_weight(p) for p in listed_left)
+    matched = total_matched = left_q = left_c = 0.0
+    for q, c, s in pairs:
+        weight_q, weight_c = _weight(q), _weight(c)
+        # an initial stands for as much of a word as it says: "C." against "Camilo" matches
+        # an initial's worth, and the rest of Camilo is left unmatched ("Luis C. Contreras"
+        # has another first name than "Camilo Contreras"; "J. Smith" still fits "John Smith")
+        if q.kind == INITIAL and c.kind != INITIAL:
+            left_c += weight_c - weight_q
+            weight_c = weight_q
+        elif c.kind == INITIAL and q.kind != INITIAL:
+            left_q += weight_q - weight_c
+            weight_q = weight_c
+        matched += (weight_q + weight_c) * credit(s)
+        total_matched += weight_q + weight_c
+    left_q += sum(_weight(p) for p in query_left)
+    left_c += sum(_weight(p) for p in listed_left)
     # A word on each side left unmatched is a conflict ("al-Mosuli" against "al-Tikriti");
     # a word only the longer name has is an extra (a middle name the declaration left out).
     conflict = min(left_q, left_c)

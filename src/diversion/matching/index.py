@@ -273,30 +273,46 @@ class NameIndex:
         self, names: Sequence[Name], limit: int = 30, schema: str = "LegalEntity"
     ) -> list[int]:
         """Name rows worth scoring for these query names, best blocking weight first. Rows
-        of the other kind (firms for a person, people for a firm) take no place."""
+        of the other kind (firms for a person, people for a firm) take no place.
+
+        A name's weight is the sum, over the query's words, of the best weight of the words
+        alike in it (rarer and closer words weigh more). Common words find no names when the
+        query has rarer ones, but they still weigh in the names found, and two of them
+        together ("Ali", "Ahmad") find the names that have both."""
         total = max(len(self.names), 1)
         common = max(COMMON_SHARE * total, 50)
-        chunks: list[IntArray] = []
-        weights: list[npt.NDArray[np.float64]] = []
-        rare_seen = False
-        held_back: list[tuple[IntArray, float]] = []
-        for name in names:
-            for word in _index_words(name):
-                for word_id, similarity in self._similar_words(word):
-                    lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
-                    frequency = hi - lo
-                    weight = similarity * math.log(1 + total / frequency)
-                    rows = self.postings[lo:hi]
-                    if frequency > common:
-                        held_back.append((rows, weight))
-                        continue
-                    rare_seen = True
-                    chunks.append(rows)
-                    weights.append(np.full(frequency, weight))
-        if not rare_seen:  # only common words: let them find candidates after all
-            for rows, weight in held_back:
-                chunks.append(rows)
-                weights.append(np.full(len(rows), weight))
+        rare: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
+        held_back: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
+        common_words: list[IntArray] = []  # names holding a common query word as written
+        for word in {w for name in names for w in _index_words(name)}:
+            found_rare: list[tuple[IntArray, float]] = []
+            found_common: list[tuple[IntArray, float]] = []
+            for word_id, similarity in self._similar_words(word):
+                lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
+                weight = similarity * math.log(1 + total / (hi - lo))
+                rows = self.postings[lo:hi]
+                if hi - lo > common:
+                    found_common.append((rows, weight))
+                    if similarity == 1.0:
+                        common_words.append(rows)
+                else:
+                    found_rare.append((rows, weight))
+            if found_rare:
+                rare.append(_best_per_row(found_rare))
+            if found_common:
+                held_back.append(_best_per_row(found_common))
+        finders = rare or held_back  # only common words: let them find names after all
+        chunks = [rows for rows, _ in finders]
+        weights = [row_weights for _, row_weights in finders]
+        if rare:
+            for first in range(len(common_words)):
+                for second in range(first + 1, len(common_words)):
+                    both = np.intersect1d(
+                        common_words[first], common_words[second], assume_unique=True
+                    )
+                    if len(both) <= common:
+                        chunks.append(both)
+                        weights.append(np.zeros(len(both)))  # weighed with held_back below
         if not chunks:
             return []
         rows = np.concatenate(chunks)
@@ -309,6 +325,11 @@ class NameIndex:
                 return []
         unique, inverse = np.unique(rows, return_inverse=True)
         sums = np.bincount(inverse, weights=row_weights)
+        if rare:
+            for held_rows, held_weights in held_back:
+                at = np.minimum(np.searchsorted(held_rows, unique), len(held_rows) - 1)
+                hit = held_rows[at] == unique
+                sums[hit] += held_weights[at[hit]]
         if len(unique) > limit:
             top = np.argpartition(-sums, limit)[:limit]
         else:
@@ -321,6 +342,21 @@ class NameIndex:
 
     def by_identifier(self, value: str) -> list[tuple[int, str, str]]:
         return self.identifiers.get(identifier_key(value), [])
+
+
+def _best_per_row(
+    found: list[tuple[IntArray, float]],
+) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """The names holding any of one query word's alike words (sorted), each with the best
+    weight among them: "Hammad" and "Ahmad" in one name count once for "Ahmad"."""
+    if len(found) == 1:
+        rows, weight = found[0]
+        return rows, np.full(len(rows), weight)
+    rows = np.concatenate([r for r, _ in found])
+    weights = np.concatenate([np.full(len(r), w) for r, w in found])
+    order = np.argsort(-weights, kind="stable")
+    unique, first = np.unique(rows[order], return_index=True)
+    return unique, weights[order][first]
 
 
 PERSON_KIND, OTHER_KIND, EITHER_KIND = 0, 1, 2
