@@ -184,7 +184,7 @@ def _pairs(path: Path) -> list[object]:
 
 def quality(negatives: int, logic_v2_negatives: int) -> None:
     from diversion.matching.index import NameIndex
-    from diversion.matching.matcher import search
+    from diversion.matching.matcher import CANDIDATES, search
     from diversion.matching.pairs import LogicV2, evaluate
     from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
 
@@ -219,6 +219,8 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
     ours_hits = 0
     ours_on_sample = 0
     theirs_hits = 0
+    ours_names: list[str] = []
+    theirs_names: list[str] = []
     started = time.perf_counter()
     for number, row in enumerate(people):
         query = Query(row["full_name"], "Person")
@@ -226,23 +228,29 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
         ours_hits += bool(hits)
         if number < logic_v2_negatives:
             ours_on_sample += bool(hits)
-            # logic-v2 scores the same candidates Diversion's index offered
-            for row_id in index.candidates(query.names(), 5):
-                entry = index.entries[int(index.name_entry[row_id])]
-                if entry.schema not in ("Person", "LegalEntity"):
-                    continue
+            if hits:
+                ours_names.append(f"{row['full_name']} -> {hits[0].matched} ({hits[0].score:.2f})")
+            # logic-v2 scores the same candidates Diversion's index offered Diversion
+            for row_id in index.candidates(query.names(), CANDIDATES, "Person"):
                 q = yardstick.entity(row["full_name"], "Person")
                 r = yardstick.entity(index.names[row_id], "Person")
-                if yardstick._algorithm.compare(q, r, yardstick._config).score >= 0.7:
+                v2_score = yardstick._algorithm.compare(q, r, yardstick._config).score
+                if v2_score >= 0.7:
                     theirs_hits += 1
+                    theirs_names.append(
+                        f"{row['full_name']} -> {index.names[row_id]} ({v2_score:.2f})"
+                    )
                     break
     elapsed = time.perf_counter() - started
     print(
         f"negatives_global: {len(people):,} synthetic people, Diversion matched {ours_hits:,} "
         f"({ours_hits / len(people):.2%}); on the first {logic_v2_negatives:,}: Diversion "
-        f"{ours_on_sample:,}, logic-v2 on the same top-5 candidates {theirs_hits:,} "
+        f"{ours_on_sample:,}, logic-v2 on the same {CANDIDATES} candidates {theirs_hits:,} "
         f"({elapsed:.0f} s)"
     )
+    for label, found in (("Diversion", ours_names), ("logic-v2", theirs_names)):
+        for line in found:
+            print(f"  {label}: {line}")
 
 
 def _speed(total: int, queries: int, recall_sample: int, out: multiprocessing.Queue[str]) -> None:

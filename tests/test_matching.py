@@ -304,6 +304,8 @@ def test_han_names_are_compared_syllable_for_syllable() -> None:
     assert pair_score("亮 张", "ZHANG, Jiang", "Person") < DEFAULT_THRESHOLD
     assert pair_score("亮 张", "ZHANG, Liang", "Person") >= DEFAULT_THRESHOLD
     assert analyse("张亮", "Person").han and not analyse("Zhang Liang", "Person").han
+    # nor middle names: an extra given name is another given name
+    assert pair_score("淑兰 建 张", "ZHANG, Jian", "Person") < DEFAULT_THRESHOLD
 
 
 @pytest.mark.parametrize(

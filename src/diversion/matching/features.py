@@ -218,6 +218,9 @@ def align(
     extra_weight = LONGER_SIDE_EXTRA if person else FIRM_EXTRA
     if min(len(query), len(listed)) == 1 and max(len(query), len(listed)) > 1:
         extra_weight = 1.0  # one word ("LUCAS", "JOHN") is not enough for a longer name
+    if strict:
+        # a Han name has no middle names: 张建 and 张淑兰建 have different given names
+        extra_weight = CONFLICT_WEIGHT
     denominator = total_matched + CONFLICT_WEIGHT * 2 * conflict + extra_weight * extra
     score = matched / denominator if denominator else 0.0
     return Alignment(tuple(pairs), query_left, listed_left, score)

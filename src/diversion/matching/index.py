@@ -30,9 +30,12 @@ INDEX_VERSION = "3"  # raise whenever name analysis or blocking keys change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
+POOL_PER_CANDIDATE = 4  # names ranked again with the common words, per candidate wanted
+PAIRED_COMMON_WORDS = 3  # a query's rarest common words whose pairs find names together
 KEEP_SHARE = 0.2  # candidates need this share of the best candidate's blocking weight
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 def _hash(key: str) -> int:
@@ -277,59 +280,52 @@ class NameIndex:
 
         A name's weight is the sum, over the query's words, of the best weight of the words
         alike in it (rarer and closer words weigh more). Common words find no names when the
-        query has rarer ones, but they still weigh in the names found, and two of them
-        together ("Ali", "Ahmad") find the names that have both."""
+        query has rarer ones, but they still weigh in the best names found, and two of them
+        together ("Ali", "Ahmad") find the few names that have both."""
         total = max(len(self.names), 1)
         common = max(COMMON_SHARE * total, 50)
-        rare: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
-        held_back: list[tuple[IntArray, npt.NDArray[np.float64]]] = []
-        common_words: list[IntArray] = []  # names holding a common query word as written
-        for word in {w for name in names for w in _index_words(name)}:
-            found_rare: list[tuple[IntArray, float]] = []
-            found_common: list[tuple[IntArray, float]] = []
+        rare: list[tuple[IntArray, float, int]] = []  # names, weight, query word number
+        held_back: list[tuple[IntArray, float]] = []  # per query word, its best common word
+        for number, word in enumerate({w for name in names for w in _index_words(name)}):
+            best_common: tuple[IntArray, float] | None = None
             for word_id, similarity in self._similar_words(word):
                 lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
                 weight = similarity * math.log(1 + total / (hi - lo))
-                rows = self.postings[lo:hi]
-                if hi - lo > common:
-                    found_common.append((rows, weight))
-                    if similarity == 1.0:
-                        common_words.append(rows)
-                else:
-                    found_rare.append((rows, weight))
-            if found_rare:
-                rare.append(_best_per_row(found_rare))
-            if found_common:
-                held_back.append(_best_per_row(found_common))
-        finders = rare or held_back  # only common words: let them find names after all
-        chunks = [rows for rows, _ in finders]
-        weights = [row_weights for _, row_weights in finders]
-        if rare:
-            for first in range(len(common_words)):
-                for second in range(first + 1, len(common_words)):
-                    both = np.intersect1d(
-                        common_words[first], common_words[second], assume_unique=True
-                    )
-                    if len(both) <= common:
-                        chunks.append(both)
-                        weights.append(np.zeros(len(both)))  # weighed with held_back below
-        if not chunks:
+                if hi - lo <= common:
+                    rare.append((self.postings[lo:hi], weight, number))
+                elif best_common is None or weight > best_common[1]:
+                    best_common = (self.postings[lo:hi], weight)
+            if best_common is not None:
+                held_back.append(best_common)
+        if not rare:  # only common words: they find the names after all
+            rare = [(rows, weight, number) for number, (rows, weight) in enumerate(held_back)]
+            held_back = []
+        if not rare:
             return []
-        rows = np.concatenate(chunks)
-        row_weights = np.concatenate(weights)
-        other = _OTHER_KIND.get(_schema_kind(schema))
-        if other is not None:
-            keep = self.row_kinds[rows] != other
-            rows, row_weights = rows[keep], row_weights[keep]
-            if not len(rows):
-                return []
-        unique, inverse = np.unique(rows, return_inverse=True)
-        sums = np.bincount(inverse, weights=row_weights)
-        if rare:
-            for held_rows, held_weights in held_back:
-                at = np.minimum(np.searchsorted(held_rows, unique), len(held_rows) - 1)
-                hit = held_rows[at] == unique
-                sums[hit] += held_weights[at[hit]]
+        unique, sums = self._summed(rare, schema)
+        if held_back and len(unique):
+            # the best names by their rarer words, and the few with two common words of the
+            # query; then the common words weigh in on them
+            wanted = limit * POOL_PER_CANDIDATE
+            pool = np.argpartition(-sums, wanted)[:wanted] if len(sums) > wanted else None
+            rows = [unique if pool is None else np.sort(unique[pool])]
+            by_length = sorted(held_back, key=lambda found: len(found[0]))
+            paired = [found_rows for found_rows, _ in by_length[:PAIRED_COMMON_WORDS]]
+            for first in range(len(paired)):
+                for second in range(first + 1, len(paired)):
+                    if len(paired[first]) * len(paired[second]) > wanted * 4 * total:
+                        continue  # independent words this common share too many names
+                    both = _both(paired[first], paired[second])
+                    if len(both) <= wanted:
+                        rows.append(both[self._of_kind(both, schema)])
+            pooled = np.unique(np.concatenate(rows))
+            pooled_sums = np.zeros(len(pooled))
+            _add_weights(pooled, pooled_sums, unique, sums)
+            for found_rows, weight in held_back:
+                _add_weights(pooled, pooled_sums, found_rows, np.full(len(found_rows), weight))
+            unique, sums = pooled, pooled_sums
+        if not len(unique):
+            return []
         if len(unique) > limit:
             top = np.argpartition(-sums, limit)[:limit]
         else:
@@ -340,23 +336,53 @@ class NameIndex:
         result: list[int] = unique[top].tolist()
         return result
 
+    def _of_kind(self, rows: IntArray, schema: str) -> npt.NDArray[np.bool_]:
+        """Which rows may match a query of this schema."""
+        other = _OTHER_KIND.get(_schema_kind(schema))
+        if other is None:
+            return np.ones(len(rows), dtype=bool)
+        return np.asarray(self.row_kinds[rows] != other)
+
+    def _summed(
+        self, found: list[tuple[IntArray, float, int]], schema: str
+    ) -> tuple[IntArray, FloatArray]:
+        """The rows found, sorted, each with the sum over query words of the best weight of
+        that word's alike words in it ("Hammad" and "Ahmad" in one name count once for
+        "Ahmad"). One sort: the (row, query word) keys, best weights first."""
+        found = sorted(found, key=lambda item: -item[1])  # np.unique keeps first occurrences
+        words = max(number for _, _, number in found) + 1
+        rows = np.concatenate([r for r, _, _ in found])
+        keys = rows * words + np.concatenate([np.full(len(r), n) for r, _, n in found])
+        weights = np.concatenate([np.full(len(r), w) for r, w, _ in found])
+        keep = self._of_kind(rows, schema)
+        keys, weights = keys[keep], weights[keep]
+        if not len(keys):
+            return keys, weights
+        keys, first = np.unique(keys, return_index=True)
+        by_row = keys // words
+        starts = np.flatnonzero(np.r_[True, by_row[1:] != by_row[:-1]])
+        sums: FloatArray = np.add.reduceat(weights[first], starts)
+        unique: IntArray = by_row[starts]
+        return unique, sums
+
     def by_identifier(self, value: str) -> list[tuple[int, str, str]]:
         return self.identifiers.get(identifier_key(value), [])
 
 
-def _best_per_row(
-    found: list[tuple[IntArray, float]],
-) -> tuple[IntArray, npt.NDArray[np.float64]]:
-    """The names holding any of one query word's alike words (sorted), each with the best
-    weight among them: "Hammad" and "Ahmad" in one name count once for "Ahmad"."""
-    if len(found) == 1:
-        rows, weight = found[0]
-        return rows, np.full(len(rows), weight)
-    rows = np.concatenate([r for r, _ in found])
-    weights = np.concatenate([np.full(len(r), w) for r, w in found])
-    order = np.argsort(-weights, kind="stable")
-    unique, first = np.unique(rows[order], return_index=True)
-    return unique, weights[order][first]
+def _add_weights(rows: IntArray, sums: FloatArray, found: IntArray, weights: FloatArray) -> None:
+    """Add to `sums` the weight of each of `rows` (sorted) that is in `found` (sorted)."""
+    if not len(found):
+        return
+    at = np.minimum(np.searchsorted(found, rows), len(found) - 1)
+    hit = found[at] == rows
+    sums[hit] += weights[at[hit]]
+
+
+def _both(shorter: IntArray, longer: IntArray) -> IntArray:
+    """The rows in both sorted postings lists: the shorter one looked up in the longer."""
+    at = np.minimum(np.searchsorted(longer, shorter), len(longer) - 1)
+    both: IntArray = shorter[longer[at] == shorter]
+    return both
 
 
 PERSON_KIND, OTHER_KIND, EITHER_KIND = 0, 1, 2
