@@ -23,7 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_all, loads
-from diversion.matching.features import MIN_PART_SIMILARITY, identifier_key, part_similarity
+from diversion.matching.features import (
+    MIN_PART_SIMILARITY,
+    SHORT_TYPO_SIMILARITY,
+    identifier_key,
+    part_similarity,
+)
 from diversion.matching.text import skeleton
 
 INDEX_VERSION = "3"  # raise whenever name analysis or blocking keys change
@@ -32,6 +37,7 @@ COMMON_SHARE = 0.02  # a word in more than this share of names does not find can
 MIN_IDENTIFIER_LENGTH = 5
 POOL_PER_CANDIDATE = 4  # names ranked again with the common words, per candidate wanted
 PAIRED_COMMON_WORDS = 3  # a query's rarest common words whose pairs find names together
+SHORT_TYPO_SHARE = 0.001  # a short word one typo away finds names only if this rare
 KEEP_SHARE = 0.2  # candidates need this share of the best candidate's blocking weight
 
 IntArray = npt.NDArray[np.int64]
@@ -257,6 +263,9 @@ class NameIndex:
         return self._by_entry.get(entry, [])
 
     def _similar_words(self, word: str) -> list[tuple[int, float]]:
+        """Listed words alike enough to find names by. A short word one typo away ("Omer"
+        for "Omar") only if it is rare: such a word never makes a match without one spelled
+        alike, and in a large index the common ones cost more time than they find."""
         hashes = np.array([_hash(k) for k in blocking_keys(word)], dtype=np.int64)
         left = np.searchsorted(self.key_hashes, hashes, side="left")
         right = np.searchsorted(self.key_hashes, hashes, side="right")
@@ -266,10 +275,19 @@ class NameIndex:
                 found.update(self.key_words[lo:hi].tolist())
         out: list[tuple[int, float]] = []
         probe = _probe(word)
+        short_typo_limit = max(len(self.names) * SHORT_TYPO_SHARE, 50)
         for word_id in found:
-            similarity = part_similarity(probe, _probe(self.words[word_id]))
-            if similarity >= MIN_PART_SIMILARITY:
-                out.append((word_id, similarity))
+            other = self.words[word_id]
+            similarity = part_similarity(probe, _probe(other))
+            if similarity < MIN_PART_SIMILARITY:
+                continue
+            if (
+                similarity == SHORT_TYPO_SIMILARITY
+                and min(len(word), len(other)) <= 4
+                and self.offsets[word_id + 1] - self.offsets[word_id] > short_typo_limit
+            ):
+                continue
+            out.append((word_id, similarity))
         return out
 
     def candidates(
