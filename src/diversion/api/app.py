@@ -107,17 +107,7 @@ def _case(case: Case, actions: list[Any] | None = None) -> schemas.CaseOut:
         updated_at=case.updated_at.isoformat(),
         proposed_by=case.proposed_by,
         decision=case.decision,
-        actions=[
-            {
-                "at": a.at.isoformat(),
-                "actor": a.actor,
-                "action": a.action,
-                "reason": a.reason,
-                "from": a.status_before,
-                "to": a.status_after,
-            }
-            for a in actions or []
-        ],
+        actions=[a.summary() for a in actions or []],
     )
 
 

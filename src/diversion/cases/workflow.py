@@ -127,6 +127,17 @@ class Action:
     status_after: str
     detail: dict[str, Any]
 
+    def summary(self) -> dict[str, Any]:
+        """The action as the API and `cases show --json` give it."""
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "reason": self.reason,
+            "from": self.status_before,
+            "to": self.status_after,
+        }
+
 
 class Cases:
     def __init__(self, store: Store) -> None:

@@ -112,17 +112,7 @@ def cases_show(
             "corridor": case.corridor,
             "assignee": case.assignee,
             "decision": case.decision,
-            "actions": [
-                {
-                    "at": a.at.isoformat(),
-                    "actor": a.actor,
-                    "action": a.action,
-                    "reason": a.reason,
-                    "from": a.status_before,
-                    "to": a.status_after,
-                }
-                for a in actions
-            ],
+            "actions": [a.summary() for a in actions],
         }
         out_console.print_json(json.dumps(body, ensure_ascii=False))
         return
