@@ -35,9 +35,9 @@ PART_WEIGHTS = {NAME: 1.0, PATRONYMIC: 0.35, INITIAL: 0.3, GENERIC: 0.2, PLACE: 
 MIN_PART_SIMILARITY = 0.6  # two parts below this are not the same word
 KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly the same
 NICKNAME_SIMILARITY = 0.85  # a short form of the same given name (Bill/William)
+SHORT_TYPO_SIMILARITY = 0.75  # one edit in a word of three or four letters
 # Long words with the same consonants and other vowels: unstressed Russian o/a, Uzbek oʻ
 # against Russian u, Belarusian a/ia (Buranov/Boʻronov, Yuldashev/Yoʻldoshev, Stepan/Stiapan)
-SHORT_TYPO_SIMILARITY = 0.75  # one edit in a word of three or four letters
 VOWEL_SHIFT_LENGTH = 6
 VOWEL_SHIFT_SIMILARITY = 0.8
 _VOWEL_GROUPS = re.compile("[aeiouy]+")
@@ -73,7 +73,7 @@ def part_similarity(a: Part, b: Part) -> float:
     """How alike two words are: the better of their plain and romanisation-key spellings.
 
     Called for every pair of words of a query and a candidate, so the cheap tests come
-    first: equal spellings, then the lengths that no edit budget could bridge."""
+    first: equal spellings and keys, then edit distances cut off at the word's budget."""
     if a.kind == INITIAL or b.kind == INITIAL:
         return 0.9 if a.text[0] == b.text[0] else 0.0
     text_a, text_b = a.text, b.text

@@ -387,19 +387,24 @@ class NameIndex:
         return self.identifiers.get(identifier_key(value), [])
 
 
+def _look_up(found: IntArray, rows: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Where each of `rows` is in `found` (both sorted), and whether it is there at all."""
+    at = np.minimum(np.searchsorted(found, rows), len(found) - 1)
+    return at, found[at] == rows
+
+
 def _add_weights(rows: IntArray, sums: FloatArray, found: IntArray, weights: FloatArray) -> None:
     """Add to `sums` the weight of each of `rows` (sorted) that is in `found` (sorted)."""
     if not len(found):
         return
-    at = np.minimum(np.searchsorted(found, rows), len(found) - 1)
-    hit = found[at] == rows
+    at, hit = _look_up(found, rows)
     sums[hit] += weights[at[hit]]
 
 
 def _both(shorter: IntArray, longer: IntArray) -> IntArray:
     """The rows in both sorted postings lists: the shorter one looked up in the longer."""
-    at = np.minimum(np.searchsorted(longer, shorter), len(longer) - 1)
-    both: IntArray = shorter[longer[at] == shorter]
+    _, hit = _look_up(longer, shorter)
+    both: IntArray = shorter[hit]
     return both
 
 
