@@ -299,6 +299,12 @@ def test_a_person_needs_one_word_spelled_alike() -> None:
     assert pair_score("Olaf Schulze", "Olaf Scholz", "Person") >= DEFAULT_THRESHOLD
 
 
+def test_an_initial_stands_for_an_initials_worth_of_a_name() -> None:
+    assert pair_score("J. Smith", "John Smith", "Person") >= DEFAULT_THRESHOLD
+    # C. may be Camilo, but Luis is then another first name left unmatched
+    assert pair_score("Camilo Contreras", "CONTRERAS, Luis C.", "Person") < DEFAULT_THRESHOLD
+
+
 def test_han_names_are_compared_syllable_for_syllable() -> None:
     # 亮 is liang; "jiang" is another character, not a typo
     assert pair_score("亮 张", "ZHANG, Jiang", "Person") < DEFAULT_THRESHOLD
