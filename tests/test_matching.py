@@ -1,6 +1,7 @@
 """The matching engine: each normalisation rule on real-world spellings, the scorer's
 explanations, and the matcher over a small list."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -16,16 +17,19 @@ from diversion.matching.analysis import (
     analyse_all,
     split_aliases,
 )
+from diversion.matching.bounds import NameBounds
 from diversion.matching.features import (
     SHORT_TYPO_SIMILARITY,
     VOWEL_SHIFT_SIMILARITY,
+    name_parts,
     part_similarity,
 )
 from diversion.matching.index import Entry, NameIndex
 from diversion.matching.matcher import search
 from diversion.matching.pairs import Pair, score_pair
-from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
+from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, score
 from diversion.matching.text import homoglyph_readings, to_ascii
+from tests.conftest import ROOT, SHARED
 from tests.lists_fixture import write_list
 
 
@@ -450,3 +454,72 @@ def test_two_common_words_together_find_the_names_that_have_both() -> None:
     # and the names the rare word found are ranked by the common words too
     results = search(index, Query("Ahmad Iman Ali", "Person"))
     assert results[0].entity_id == "target" and results[0].score >= DEFAULT_THRESHOLD
+
+
+def test_a_short_alias_inside_a_long_query_ranks_before_names_with_one_word() -> None:
+    # forty names share "Abd" and "Rahman" with the query and have words of their own; the
+    # alias "Abd al-Rahman" is wholly inside the query and must be among the few candidates
+    entries: list[tuple[Entry, list[str]]] = []
+    for number in range(40):
+        name = f"Abd al-Rahman {_word(number, 'K')} {_word(number, 'T')} {_word(number, 'B')}"
+        entries.append((Entry(f"long-{number}", "Person", "", "t"), [name]))
+    entries.append((Entry("alias", "Person", "", "t"), ["'Abd al-Rahman"]))
+    index = NameIndex.build(entries)
+    query = analyse_all("ABD AL-RAHMAN BIN UMAYR AL-NUAYMI", "Person")
+    found = index.candidates(query, 5, "Person")
+    assert "alias" in {index.entries[int(index.name_entry[row])].entity_id for row in found}
+
+
+def test_a_typo_across_a_folded_spelling_finds_the_name() -> None:
+    # keys fold kh -> x: "lakhal" is "laxal", whose deletions never meet those of "lakahl";
+    # the query's own spelling with a letter left out ("lakhl") meets it
+    entries = [
+        (Entry(f"f-{n}", "Person", "", "t"), [f"Hamid {_word(n, 'K')}"]) for n in range(60)
+    ]
+    entries.append((Entry("lakhal", "Person", "", "t"), ["LAKHAL, Hamid"]))
+    index = NameIndex.build(entries)
+    for query in ("Lakahl", "Hamid Lakahl"):
+        found = index.candidates(analyse_all(query, "Person"), 3, "Person")
+        assert found and index.entries[int(index.name_entry[found[0]])].entity_id == "lakhal"
+    assert search(index, Query("Hamid Lakahl", "Person"))[0].entity_id == "lakhal"
+
+
+def _pairs(path: Path, limit: int) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [(r["name1"], r["name2"], r.get("schema") or "LegalEntity") for r in rows[:limit]]
+
+
+def test_the_bound_is_never_below_the_name_score() -> None:
+    # candidates are only scored when their bound could reach the threshold: the bound must
+    # hold for every pair of aliases, on real labelled pairs of both kinds
+    pairs = _pairs(ROOT / "benchmarks" / "data" / "central_asia_pairs.csv", 1_000)
+    pairs += _pairs(SHARED / "matching" / "name_bench_cases.csv", 3_000)
+    checked = 0
+    for name1, name2, schema in pairs:
+        query, listed = analyse_all(name1, schema), analyse_all(name2, schema)
+        bounds = NameBounds(query, listed).bounds
+        for i, q in enumerate(query):
+            for j, c in enumerate(listed):
+                feature, _ = name_parts(q, c)
+                assert bounds[i, j] >= feature.score - 1e-9, (q.original, c.original)
+                checked += 1
+    assert checked >= len(pairs)
+
+
+def test_pruned_search_finds_what_scoring_every_candidate_finds(matcher: Matcher) -> None:
+    index = matcher.index
+    for name in ("TOO Elem Grupp", "Mirzaev Shavkat", "АО Восток Прибор", "Elem"):
+        query = Query(name)
+        names = query.names()
+        pruned = search(index, query, cutoff=0.3)
+        rows_by_entry: dict[int, list[int]] = {}
+        for row in index.candidates(names):
+            rows_by_entry.setdefault(int(index.name_entry[row]), []).append(row)
+        every = []
+        for number, rows in rows_by_entry.items():
+            entry = index.entries[number]
+            listed = Listed(entry.entity_id, entry.schema, [index.name(r) for r in rows])
+            if score(query, names, listed).score >= 0.3:
+                every.append(entry.entity_id)
+        assert pruned and sorted(m.entity_id for m in pruned) == sorted(every)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
@@ -52,9 +53,9 @@ _FORMERLY = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Part:
-    """One word of a name, as written (folded to ASCII) and as a romanisation key."""
+class Part(NamedTuple):
+    """One word of a name, as written (folded to ASCII) and as a romanisation key. A named
+    tuple: millions are made and hashed while candidates are scored."""
 
     text: str
     kind: str
@@ -75,14 +76,15 @@ class Name:
     # written in Han characters: its pinyin words are characters, and a letter changed in
     # them is another character ("liang" is not "jiang"), never a typo
     han: bool = False
+    # the parts but numbers: what the matcher aligns (kept, since it reads them for every pair)
+    words: tuple[Part, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(p for p in self.parts if p.kind != NUMBER))
 
     @property
     def numbers(self) -> frozenset[str]:
         return frozenset(p.text for p in self.parts if p.kind == NUMBER)
-
-    @property
-    def words(self) -> tuple[Part, ...]:
-        return tuple(p for p in self.parts if p.kind != NUMBER)
 
     @property
     def folded(self) -> str:
@@ -183,7 +185,7 @@ def _han_tokens(run: str) -> list[tuple[str, str]]:
         (vocab.han_places, PLACE),
         (vocab.han_words, GENERIC),
     ]
-    longest = max((len(k) for table, _ in tables for k in table), default=1)
+    longest = vocab.longest_han
     out: list[tuple[str, str]] = []
     rest: list[str] = []
 
@@ -277,19 +279,12 @@ def _read_numbers(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def patronymic_root(token: str) -> str:
     """The father's name inside a patronymic, so that its Russian, Kazakh, Kyrgyz and Uzbek
     forms meet: Asanbekovich, Asanbekuly and "Asanbek uulu" are all Asanbek."""
-    vocab = vocabulary()
-    for suffix in vocab.patronymic_suffixes:  # longest first
-        if token.endswith(suffix) and len(token) >= len(suffix) + 3:
-            return token[: -len(suffix)]
-    return token
+    suffix = vocabulary().patronymic_suffix(token)
+    return token[: -len(suffix)] if suffix else token
 
 
 def _is_patronymic(token: str) -> bool:
-    vocab = vocabulary()
-    return any(
-        token.endswith(suffix) and len(token) >= len(suffix) + 3
-        for suffix in vocab.patronymic_suffixes
-    )
+    return vocabulary().patronymic_suffix(token) is not None
 
 
 @lru_cache(maxsize=100_000)

@@ -52,6 +52,7 @@ FIRM_EXTRA = 0.25  # the same for firms: an extra word more often names another 
 PERSON_ANCHOR_SIMILARITY = 0.85
 PERSON_NEAR_MISS_CAP = 0.7
 CONFLICT_WEIGHT = 2.5  # unmatched words on both sides count this much (each side)
+JOINED_SIMILARITY = 0.9  # names run together must be this alike ("Hua Cheng Da", "Huachengda")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _spelling_similarity(a: Part, b: Part) -> float:
     """Words spelled differently: typos within an edit budget, a short form of the same
     given name, or the same consonants with other vowels."""
     text_a, text_b = a.text, b.text
-    if _same_given_name(text_a, text_b):
+    if same_given_name(text_a, text_b):
         return NICKNAME_SIMILARITY
     longest, shortest = len(text_a), len(text_b)
     if shortest > longest:
@@ -121,7 +122,7 @@ def _spelling_similarity(a: Part, b: Part) -> float:
     return 0.0
 
 
-def _same_given_name(a: str, b: str) -> bool:
+def same_given_name(a: str, b: str) -> bool:
     """Two forms of one given name (Bill and William, Саша and Alexander)."""
     nicknames = vocabulary().nicknames
     found = nicknames.get(a)
@@ -154,7 +155,7 @@ def credit(similarity: float) -> float:
     return float(base**CREDIT_POWER)
 
 
-def _weight(part: Part) -> float:
+def part_weight(part: Part) -> float:
     weight = PART_WEIGHTS.get(part.kind, 1.0)
     if part.kind == NAME and len(part.text) <= 2:
         weight *= 0.5  # two letters say little
@@ -197,7 +198,7 @@ def align(
     listed_left = tuple(p for j, p in enumerate(listed) if j not in used_c)
     matched = total_matched = left_q = left_c = 0.0
     for q, c, s in pairs:
-        weight_q, weight_c = _weight(q), _weight(c)
+        weight_q, weight_c = part_weight(q), part_weight(c)
         # an initial stands for as much of a word as it says: "C." against "Camilo" matches
         # an initial's worth, and the rest of Camilo is left unmatched ("Luis C. Contreras"
         # has another first name than "Camilo Contreras"; "J. Smith" still fits "John Smith")
@@ -209,8 +210,8 @@ def align(
             weight_q = weight_c
         matched += (weight_q + weight_c) * credit(s)
         total_matched += weight_q + weight_c
-    left_q += sum(_weight(p) for p in query_left)
-    left_c += sum(_weight(p) for p in listed_left)
+    left_q += sum(part_weight(p) for p in query_left)
+    left_c += sum(part_weight(p) for p in listed_left)
     # A word on each side left unmatched is a conflict ("al-Mosuli" against "al-Tikriti");
     # a word only the longer name has is an extra (a middle name the declaration left out).
     conflict = min(left_q, left_c)
@@ -233,35 +234,51 @@ def _joined(parts: Sequence[Part]) -> str:
     return "".join(romanisation_key(p.text) if p.kind == PATRONYMIC else p.key for p in parts)
 
 
+def joined_spellings(name: Name) -> list[tuple[str, int]]:
+    """The name's words run together, and again with its legal forms written out, each with
+    the number of words it was written in."""
+    plain, count = _joined(name.words), len(name.words)
+    written = [w for w in name.form_words if ":" not in w]
+    if not written:
+        return [(plain, count)]
+    forms = plain + "".join(w.replace(" ", "") for w in written)
+    return [(plain, count), (forms, count + sum(len(w.split()) for w in written))]
+
+
 def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str, bool]]:
     """The two names run together, with and without their legal forms written out, and
     whether the two are split into the same number of words."""
-    words_q = [w for w in query.form_words if ":" not in w]
-    words_c = [w for w in listed.form_words if ":" not in w]
-    plain_q, plain_c = _joined(query.words), _joined(listed.words)
-    forms_q = plain_q + "".join(w.replace(" ", "") for w in words_q)
-    forms_c = plain_c + "".join(w.replace(" ", "") for w in words_c)
-    count_q, count_c = len(query.words), len(listed.words)
-    with_q = count_q + sum(len(w.split()) for w in words_q)
-    with_c = count_c + sum(len(w.split()) for w in words_c)
-    return [
-        (plain_q, plain_c, count_q == count_c),
-        (forms_q, forms_c, with_q == with_c),
-        (plain_q, forms_c, count_q == with_c),
-        (forms_q, plain_c, with_q == count_c),
-    ]
+    q, c = joined_spellings(query), joined_spellings(listed)
+    pairs = [(q[0], c[0]), (q[-1], c[-1]), (q[0], c[-1]), (q[-1], c[0])]
+    return list(dict.fromkeys((a, b, n == m) for (a, n), (b, m) in pairs))
 
 
 def _joined_similarity(joined_q: str, joined_c: str, same_split: bool) -> float:
     """Names split differently ("Hua Cheng Da", "Huachengda") compare as one string; names
     split alike only forgive one typo across the whole name ("Mercedes-Benn"), so that a
-    word changed inside a long name ("Maroghashvili", "Margoshvili") does not hide."""
+    word changed inside a long name ("Maroghashvili", "Margoshvili") does not hide. Below
+    `JOINED_SIMILARITY` it is 0: written together counts only when nearly the same."""
     if len(joined_q) < 6 or len(joined_c) < 6:
         return 0.0
     if same_split:
         edits = Levenshtein.distance(joined_q, joined_c, score_cutoff=1)
-        return 1.0 - edits / max(len(joined_q), len(joined_c)) if edits <= 1 else 0.0
-    return Levenshtein.normalized_similarity(joined_q, joined_c)
+        similarity = 1.0 - edits / max(len(joined_q), len(joined_c)) if edits <= 1 else 0.0
+    else:
+        similarity = Levenshtein.normalized_similarity(
+            joined_q, joined_c, score_cutoff=JOINED_SIMILARITY
+        )
+    return similarity if similarity >= JOINED_SIMILARITY else 0.0
+
+
+def run_together(query: Name, listed: Name) -> tuple[float, str, str]:
+    """How alike the names are written together ("Hua Cheng Da" against "Huachengda",
+    "SiemensAG" against "Siemens AG"): the best similarity and the two joined spellings."""
+    best = (0.0, "", "")
+    for joined_q, joined_c, same_split in _joined_forms(query, listed):
+        joined = _joined_similarity(joined_q, joined_c, same_split)
+        if joined > best[0]:
+            best = (joined, joined_q, joined_c)
+    return best
 
 
 def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
@@ -276,13 +293,11 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
         for q, c, s in alignment.pairs
     )
     written_together = False
-    for joined_q, joined_c, same_split in _joined_forms(query, listed):
-        # "Hua Cheng Da" against "Huachengda", "SiemensAG" against "Siemens AG"
-        joined = _joined_similarity(joined_q, joined_c, same_split)
-        if joined > score and joined >= 0.9:
-            score = joined
-            how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
-            written_together = True
+    joined, joined_q, joined_c = run_together(query, listed)
+    if joined > score:
+        score = joined
+        how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
+        written_together = True
     distinctive = [
         p for p in alignment.pairs if p[0].kind == p[1].kind in (NAME, PATRONYMIC) and p[2] >= 0.8
     ]

@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,9 @@ from diversion.matching.features import (
     identifier_key,
     part_similarity,
 )
-from diversion.matching.text import skeleton
+from diversion.matching.text import romanisation_key, skeleton
 
-INDEX_VERSION = "3"  # raise whenever name analysis or blocking keys change
+INDEX_VERSION = "4"  # raise whenever name analysis or blocking keys change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
@@ -39,6 +40,10 @@ POOL_PER_CANDIDATE = 4  # names ranked again with the common words, per candidat
 PAIRED_COMMON_WORDS = 3  # a query's rarest common words whose pairs find names together
 SHORT_TYPO_SHARE = 0.001  # a short word one typo away finds names only if this rare
 KEEP_SHARE = 0.2  # candidates need this share of the best candidate's blocking weight
+SPELLING_PROBE_LENGTH = 6  # shorter spellings are not probed (see `spelling_keys`)
+TEXT_PROBE_SIMILARITY = 0.7  # a word found only through the query word's spelling (below)
+CACHED_WORDS = 50_000  # query words whose alike listed words are kept between queries
+CACHED_NAMES = 200_000  # listed names kept analysed between queries
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -53,6 +58,14 @@ def _hash(key: str) -> int:
 def deletes(word: str) -> set[str]:
     """The word with any one letter left out."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def spelling_keys(spelling: str) -> set[str]:
+    """Deletion keys of a query word's spelling, each folded to a key: the only ones that
+    can differ from the key's are those across a fold. Long words only."""
+    if len(spelling) < SPELLING_PROBE_LENGTH:
+        return set()
+    return {"d:" + romanisation_key(d) for d in deletes(spelling)}
 
 
 def blocking_keys(word: str) -> set[str]:
@@ -114,6 +127,7 @@ class NameIndex:
         postings: IntArray,
         key_hashes: IntArray,
         key_words: IntArray,
+        row_weights: FloatArray,
     ) -> None:
         self.entries = entries
         self.names = names
@@ -125,6 +139,7 @@ class NameIndex:
         self.postings = postings
         self.key_hashes = key_hashes
         self.key_words = key_words
+        self.row_weights = row_weights  # per name, the blocking weight of all its words
         self.identifiers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for number, entry in enumerate(entries):
             for prop, value in entry.identifiers:
@@ -132,6 +147,9 @@ class NameIndex:
                 if len(key) >= MIN_IDENTIFIER_LENGTH:
                     self.identifiers[key].append((number, prop, value))
         self._by_entry: dict[int, list[int]] | None = None
+        # queries repeat words and candidates (common names, the same parties again)
+        self._similar_words = lru_cache(maxsize=CACHED_WORDS)(self._find_similar_words)
+        self.name = lru_cache(maxsize=CACHED_NAMES)(self._load_name)
         # per name row: is it a person's, a firm's (or vessel's ...), or a LegalEntity's (either)
         kinds = np.array([_schema_kind(entry.schema) for entry in entries], dtype=np.int8)
         self.row_kinds = kinds[name_entry] if len(entries) else np.zeros(0, dtype=np.int8)
@@ -151,6 +169,8 @@ class NameIndex:
         name_entry: list[int] = []
         word_ids: dict[str, int] = {}
         word_names: list[list[int]] = []
+        row_words: list[int] = []  # the word ids of each name's words, name after name
+        row_sizes: list[int] = []
         for entry, entry_names in entries:
             number = len(kept)
             kept.append(entry)
@@ -166,6 +186,7 @@ class NameIndex:
                     names.append(alias)
                     analysed.append(line)
                     name_entry.append(number)
+                    keys = _word_keys(name)
                     for word in _index_words(name):
                         word_id = word_ids.get(word)
                         if word_id is None:
@@ -174,6 +195,9 @@ class NameIndex:
                         rows = word_names[word_id]
                         if not rows or rows[-1] != row:
                             rows.append(row)
+                        if word in keys:
+                            row_words.append(word_id)
+                    row_sizes.append(len(keys))
             if progress is not None:
                 progress(len(entry_names))
         words = list(word_ids)
@@ -183,6 +207,12 @@ class NameIndex:
         postings = np.fromiter(
             (row for rows in word_names for row in rows), dtype=np.int64, count=int(offsets[-1])
         )
+        row_of = np.repeat(np.arange(len(names)), np.array(row_sizes, dtype=np.int64))
+        row_weights: FloatArray = np.bincount(
+            row_of,
+            weights=_word_weights(sizes, len(names))[np.array(row_words, dtype=np.int64)],
+            minlength=len(names),
+        ).astype(np.float64)
         hashes: list[int] = []
         owners: list[int] = []
         for word_id, word in enumerate(words):
@@ -202,6 +232,7 @@ class NameIndex:
             postings,
             key_hashes[order],
             key_words[order],
+            row_weights,
         )
 
     # -- saving -----------------------------------------------------------------------------
@@ -219,6 +250,7 @@ class NameIndex:
                 postings=self.postings,
                 key_hashes=self.key_hashes,
                 key_words=self.key_words,
+                row_weights=self.row_weights,
             )
         meta = {
             "version": INDEX_VERSION,
@@ -247,11 +279,12 @@ class NameIndex:
                 arrays["postings"],
                 arrays["key_hashes"],
                 arrays["key_words"],
+                arrays["row_weights"],
             )
 
     # -- searching --------------------------------------------------------------------------
 
-    def name(self, row: int) -> Name:
+    def _load_name(self, row: int) -> Name:
         return loads(self.names[row], self.analysed[row])
 
     def names_of(self, entry: int) -> list[int]:
@@ -262,18 +295,29 @@ class NameIndex:
             self._by_entry = dict(by_entry)
         return self._by_entry.get(entry, [])
 
-    def _similar_words(self, word: str) -> list[tuple[int, float]]:
-        """Listed words alike enough to find names by. A short word one typo away ("Omer"
-        for "Omar") only if it is rare: such a word never makes a match without one spelled
-        alike, and in a large index the common ones cost more time than they find."""
-        hashes = np.array([_hash(k) for k in blocking_keys(word)], dtype=np.int64)
+    def _words_with(self, keys: Iterable[str]) -> set[int]:
+        """The listed words that have any of these blocking keys."""
+        hashes = np.array([_hash(k) for k in keys], dtype=np.int64)
         left = np.searchsorted(self.key_hashes, hashes, side="left")
         right = np.searchsorted(self.key_hashes, hashes, side="right")
         found: set[int] = set()
         for lo, hi in zip(left.tolist(), right.tolist(), strict=True):
             if hi > lo:
                 found.update(self.key_words[lo:hi].tolist())
-        out: list[tuple[int, float]] = []
+        return found
+
+    def _find_similar_words(self, word: str, spelling: str = "") -> list[tuple[int, float]]:
+        """Listed words alike enough to find names by. A short word one typo away ("Omer"
+        for "Omar") only if it is rare: such a word never makes a match without one spelled
+        alike, and in a large index the common ones cost more time than they find.
+
+        Keys fold letters (kh -> x), so a typo across a fold hides from the key's deletions
+        ("lakahl" against "lakhal", key "laxal"); the keys of the query word's own spelling
+        with a letter left out find such words, at `TEXT_PROBE_SIMILARITY`."""
+        keys = blocking_keys(word)
+        found = self._words_with(keys)
+        by_spelling = self._words_with(spelling_keys(spelling) - keys) - found
+        out: list[tuple[int, float]] = [(w, TEXT_PROBE_SIMILARITY) for w in by_spelling]
         probe = _probe(word)
         short_typo_limit = max(len(self.names) * SHORT_TYPO_SHARE, 50)
         for word_id in found:
@@ -293,7 +337,7 @@ class NameIndex:
     def candidates(
         self, names: Sequence[Name], limit: int = 30, schema: str = "LegalEntity"
     ) -> list[int]:
-        """Name rows worth scoring for these query names, best blocking weight first. Rows
+        """Name rows worth scoring for these query names, best first. Rows
         of the other kind (firms for a person, people for a firm) take no place.
 
         A name's weight is the sum, over the query's words, of the best weight of the words
@@ -304,9 +348,9 @@ class NameIndex:
         common = max(COMMON_SHARE * total, 50)
         rare: list[tuple[IntArray, float, int]] = []  # names, weight, query word number
         held_back: list[tuple[IntArray, float]] = []  # per query word, its best common word
-        for number, word in enumerate({w for name in names for w in _index_words(name)}):
+        for number, (word, spelling) in enumerate(_query_words(names).items()):
             best_common: tuple[IntArray, float] | None = None
-            for word_id, similarity in self._similar_words(word):
+            for word_id, similarity in self._similar_words(word, spelling):
                 lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
                 weight = similarity * math.log(1 + total / (hi - lo))
                 if hi - lo <= common:
@@ -344,13 +388,16 @@ class NameIndex:
             unique, sums = pooled, pooled_sums
         if not len(unique):
             return []
+        # the weight found, times the share of the name's own weight it covers: a short
+        # alias wholly inside a long query ("Abd al-Rahman") before long names with one word
+        rank = sums * np.minimum(1.0, sums / np.maximum(self.row_weights[unique], 1e-9))
         if len(unique) > limit:
-            top = np.argpartition(-sums, limit)[:limit]
+            top = np.argpartition(-rank, limit)[:limit]
         else:
             top = np.arange(len(unique))
-        top = top[np.argsort(-sums[top], kind="stable")]
+        top = top[np.argsort(-rank[top], kind="stable")]
         # names far behind the best share too little of the query to be worth scoring
-        top = top[sums[top] >= KEEP_SHARE * sums[top[0]]]
+        top = top[sums[top] >= KEEP_SHARE * sums.max()]
         result: list[int] = unique[top].tolist()
         return result
 
@@ -419,12 +466,44 @@ def _schema_kind(schema: str) -> int:
     return EITHER_KIND if schema == "LegalEntity" else OTHER_KIND
 
 
-def _index_words(name: Name) -> set[str]:
-    words = {p.key for p in name.words if p.key}
+def _word_keys(name: Name) -> set[str]:
+    return {p.key for p in name.words if p.key}
+
+
+def _joined_key(name: Name) -> str | None:
     joined = "".join(p.key for p in name.words if p.kind in (NAME, PATRONYMIC))
-    if len(joined) >= 6:
+    return joined if len(joined) >= 6 else None
+
+
+def _index_words(name: Name) -> set[str]:
+    """The keys of its words, and the name's words run together."""
+    words = _word_keys(name)
+    joined = _joined_key(name)
+    if joined:
         words.add(joined)
     return words
+
+
+def _query_words(names: Sequence[Name]) -> dict[str, str]:
+    """The words a query looks up: each key with the spelling of a name word it came from
+    (see `NameIndex._find_similar_words`), and the names run together."""
+    words: dict[str, str] = {}
+    for name in names:
+        for part in name.words:
+            if part.key and part.kind == NAME:
+                words.setdefault(part.key, part.text)
+            elif part.key:
+                words.setdefault(part.key, "")
+        joined = _joined_key(name)
+        if joined:
+            words.setdefault(joined, "")
+    return words
+
+
+def _word_weights(sizes: IntArray, total: int) -> FloatArray:
+    """How much finding a word counts: rarer words count more (inverse document frequency)."""
+    weights: FloatArray = np.log1p(total / np.maximum(sizes, 1))
+    return weights
 
 
 def _probe(word: str) -> Part:

@@ -15,9 +15,17 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
 from diversion.lists import SanctionsList
+from diversion.matching.bounds import NameBounds
 from diversion.matching.features import Feature, identifier_key
 from diversion.matching.index import INDEX_VERSION, Entry, NameIndex
-from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, compatible, score
+from diversion.matching.scoring import (
+    DEFAULT_THRESHOLD,
+    Listed,
+    Query,
+    compatible,
+    most_added,
+    score,
+)
 from diversion.matching.vocabulary import references as name_tables
 
 CANDIDATES = 30
@@ -154,24 +162,34 @@ def search(
     rows_by_entry: dict[int, list[int]] = {}
     for row in index.candidates(names, candidates, query.schema):
         rows_by_entry.setdefault(int(index.name_entry[row]), []).append(row)
+    by_identifier: set[int] = set()
     for identifier in query.identifiers:
         for number, _, _ in index.by_identifier(identifier):
             rows_by_entry.setdefault(number, index.names_of(number)[:1])
+            by_identifier.add(number)
+    listed = [index.name(row) for rows in rows_by_entry.values() for row in rows]
+    bounds = NameBounds(names, listed)
+    least = cutoff - most_added(weights)  # the name score a match needs at least
+    start = 0
     results: list[Match] = []
     for number, rows in rows_by_entry.items():
+        positions = range(start, start + len(rows))
+        start += len(rows)
         entry = index.entries[number]
         if not compatible(query.schema, entry.schema):
             continue
-        listed = Listed(
+        if number not in by_identifier and not bounds.could_reach(positions, least):
+            continue  # no name of this entity could reach the threshold
+        candidate = Listed(
             entity_id=entry.entity_id,
             schema=entry.schema,
-            names=[index.name(row) for row in rows],
+            names=[listed[at] for at in positions],
             countries=entry.countries,
             birth_dates=entry.birth_dates,
             identifiers={identifier_key(v): (p, v) for p, v in entry.identifiers},
             addresses=entry.addresses,
         )
-        scored = score(query, names, listed, weights)
+        scored = score(query, names, candidate, weights)
         if scored.score < cutoff:
             continue
         found = scored.by_feature()

@@ -132,6 +132,13 @@ def score(
     return Scored(round(min(max(total, 0.0), 1.0), 4), matched, alias, tuple(found))
 
 
+def most_added(weights: Mapping[str, float] | None = None) -> float:
+    """The most the features other than the name and an identifier can add to a name's
+    score: a name scoring less than the threshold minus this cannot reach it."""
+    merged = {**DEFAULT_WEIGHTS, **(weights or {})}
+    return sum(max(weight, 0.0) for name, weight in merged.items() if name != "identifier")
+
+
 def _effect(feature: Feature, weight: float) -> float:
     """A positive weight adds in proportion to what the feature found; a negative weight
     takes away in proportion to what it did not find (numbers on one side only: half)."""

@@ -47,7 +47,7 @@ def homoglyph_readings(text: str) -> list[str]:
     writer meant cannot be told from the letters alone, so both readings are returned and
     the matcher keeps the better. Case matters: "В" looks like "B", "в" does not.
     """
-    if not any(_mixed(word) for word in _RAW_WORD.findall(text)):
+    if text.isascii() or not any(_mixed(word) for word in _RAW_WORD.findall(text)):
         return [text]
     table = vocabulary().homoglyphs
     cyrillic = "".join(table.to_cyrillic.get(ch, ch) for ch in text)

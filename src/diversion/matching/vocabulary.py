@@ -74,10 +74,22 @@ class Vocabulary:
     nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
     _longest_variant: int = field(default=1)
     _longest_form: int = field(default=1)
+    longest_han: int = field(default=1)  # characters of the longest Han form, place or word
 
     def __post_init__(self) -> None:
         self._longest_variant = max((len(v) for v in self.variants), default=1)
         self._longest_form = max((len(f) for f in self.legal_forms), default=1)
+        han_tables = (self.han_legal_forms, self.han_places, self.han_words)
+        self.longest_han = max((len(k) for table in han_tables for k in table), default=1)
+
+    def patronymic_suffix(self, token: str) -> str | None:
+        """The longest patronymic suffix the word ends in, leaving three letters before it."""
+        if not token.endswith(self.patronymic_suffixes):  # one C call rules out most words
+            return None
+        for suffix in self.patronymic_suffixes:  # longest first
+            if token.endswith(suffix) and len(token) >= len(suffix) + 3:
+                return suffix
+        return None
 
     def fold_variants(self, word: str) -> str:
         """Scan left to right, taking the longest variant spelling at each place."""
