@@ -473,9 +473,7 @@ def test_a_short_alias_inside_a_long_query_ranks_before_names_with_one_word() ->
 def test_a_typo_across_a_folded_spelling_finds_the_name() -> None:
     # keys fold kh -> x: "lakhal" is "laxal", whose deletions never meet those of "lakahl";
     # the query's own spelling with a letter left out ("lakhl") meets it
-    entries = [
-        (Entry(f"f-{n}", "Person", "", "t"), [f"Hamid {_word(n, 'K')}"]) for n in range(60)
-    ]
+    entries = [(Entry(f"f-{n}", "Person", "", "t"), [f"Hamid {_word(n, 'K')}"]) for n in range(60)]
     entries.append((Entry("lakhal", "Person", "", "t"), ["LAKHAL, Hamid"]))
     index = NameIndex.build(entries)
     for query in ("Lakahl", "Hamid Lakahl"):
