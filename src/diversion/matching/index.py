@@ -3,9 +3,10 @@
 A query is analysed like the listed names; each of its words looks up the listed words that
 are equal, one or two edits away (deletion neighbourhoods, as in SymSpell), or sound alike
 (the consonant skeleton of the romanisation key). Rare words weigh more than common ones
-(inverse document frequency); the best-weighted names become candidates and only they are
-scored with every feature. The arrays are numpy, saved in one `.npz` beside a JSON file, so
-a saved index loads in seconds.
+(inverse document frequency); the names with the most weight found, as a share of their own
+weight too, become candidates (`matcher.search` scores those that `bounds` says could match).
+The arrays are numpy, saved in one `.npz` beside a JSON file, so a saved index loads in
+seconds.
 """
 
 from __future__ import annotations
