@@ -2,7 +2,8 @@
 
 Most candidates the index finds share one word with the query and can never reach the
 threshold ("Iman Hassan" for "Ahmad Iman Ali"). Scoring each in full costs tens of
-microseconds in Python; this bound costs a few. Which words could be alike is decided for
+microseconds in Python; this bound, worked out for all candidates together, a fraction of
+that. Which words could be alike is decided for
 every query word against every candidate word in one call of rapidfuzz's native `cdist`; a
 candidate whose bound stays below the threshold is not scored, and one that could reach it
 is scored in full, so results are exactly those of scoring every candidate.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ PAIRED_COMMON_WORDS = 3  # a query's rarest common words whose pairs find names 
 SHORT_TYPO_SHARE = 0.001  # a short word one typo away finds names only if this rare
 KEEP_SHARE = 0.2  # candidates need this share of the best candidate's blocking weight
 SPELLING_PROBE_LENGTH = 6  # shorter spellings are not probed (see `spelling_keys`)
-TEXT_PROBE_SIMILARITY = 0.7  # a word found only through the query word's spelling (below)
+SPELLING_PROBE_SIMILARITY = 0.7  # a word found only through the query word's spelling (below)
 CACHED_WORDS = 50_000  # query words whose alike listed words are kept between queries
 CACHED_NAMES = 200_000  # listed names kept analysed between queries
 
@@ -141,6 +140,7 @@ class NameIndex:
         self.key_hashes = key_hashes
         self.key_words = key_words
         self.row_weights = row_weights  # per name, the blocking weight of all its words
+        self.word_weights = _word_weights(np.diff(offsets), len(names))
         self.identifiers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for number, entry in enumerate(entries):
             for prop, value in entry.identifiers:
@@ -188,7 +188,8 @@ class NameIndex:
                     analysed.append(line)
                     name_entry.append(number)
                     keys = _word_keys(name)
-                    for word in _index_words(name):
+                    joined = _joined_key(name)
+                    for word in keys | ({joined} if joined else set()):
                         word_id = word_ids.get(word)
                         if word_id is None:
                             word_id = word_ids[word] = len(word_names)
@@ -314,11 +315,11 @@ class NameIndex:
 
         Keys fold letters (kh -> x), so a typo across a fold hides from the key's deletions
         ("lakahl" against "lakhal", key "laxal"); the keys of the query word's own spelling
-        with a letter left out find such words, at `TEXT_PROBE_SIMILARITY`."""
+        with a letter left out find such words, at `SPELLING_PROBE_SIMILARITY`."""
         keys = blocking_keys(word)
         found = self._words_with(keys)
         by_spelling = self._words_with(spelling_keys(spelling) - keys) - found
-        out: list[tuple[int, float]] = [(w, TEXT_PROBE_SIMILARITY) for w in by_spelling]
+        out: list[tuple[int, float]] = [(w, SPELLING_PROBE_SIMILARITY) for w in by_spelling]
         probe = _probe(word)
         short_typo_limit = max(len(self.names) * SHORT_TYPO_SHARE, 50)
         for word_id in found:
@@ -345,7 +346,7 @@ class NameIndex:
         alike in it (rarer and closer words weigh more). Common words find no names when the
         query has rarer ones, but they still weigh in the best names found, and two of them
         together ("Ali", "Ahmad") find the few names that have both."""
-        total = max(len(self.names), 1)
+        total = len(self.names)
         common = max(COMMON_SHARE * total, 50)
         rare: list[tuple[IntArray, float, int]] = []  # names, weight, query word number
         held_back: list[tuple[IntArray, float]] = []  # per query word, its best common word
@@ -353,7 +354,7 @@ class NameIndex:
             best_common: tuple[IntArray, float] | None = None
             for word_id, similarity in self._similar_words(word, spelling):
                 lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
-                weight = similarity * math.log(1 + total / (hi - lo))
+                weight = similarity * float(self.word_weights[word_id])
                 if hi - lo <= common:
                     rare.append((self.postings[lo:hi], weight, number))
                 elif best_common is None or weight > best_common[1]:
@@ -474,15 +475,6 @@ def _word_keys(name: Name) -> set[str]:
 def _joined_key(name: Name) -> str | None:
     joined = "".join(p.key for p in name.words if p.kind in (NAME, PATRONYMIC))
     return joined if len(joined) >= 6 else None
-
-
-def _index_words(name: Name) -> set[str]:
-    """The keys of its words, and the name's words run together."""
-    words = _word_keys(name)
-    joined = _joined_key(name)
-    if joined:
-        words.add(joined)
-    return words
 
 
 def _query_words(names: Sequence[Name]) -> dict[str, str]:
