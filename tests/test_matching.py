@@ -5,6 +5,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from diversion.lists.bundled import load_ftm_file as load_ftm_list
 from diversion.matching import Matcher
@@ -27,8 +29,15 @@ from diversion.matching.features import (
 from diversion.matching.index import Entry, NameIndex
 from diversion.matching.matcher import search
 from diversion.matching.pairs import Pair, score_pair
-from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, score
-from diversion.matching.text import homoglyph_readings, to_ascii
+from diversion.matching.scoring import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_WEIGHTS,
+    Listed,
+    Query,
+    most_added,
+    score,
+)
+from diversion.matching.text import homoglyph_readings, romanisation_key, to_ascii
 from tests.conftest import ROOT, SHARED
 from tests.lists_fixture import write_list
 
@@ -521,3 +530,69 @@ def test_pruned_search_finds_what_scoring_every_candidate_finds(matcher: Matcher
             if score(query, names, listed).score >= 0.3:
                 every.append(entry.entity_id)
         assert pruned and sorted(m.entity_id for m in pruned) == sorted(every)
+
+
+def test_romanisation_keys_take_the_longest_variant_at_each_place() -> None:
+    # shch before sh or ch; kh and h, iu and yu fold alike; doubled letters count once
+    assert romanisation_key("shchukin") == romanisation_key("schukin")
+    assert romanisation_key("khodorkovsky") == romanisation_key("hodorkovskiy")
+    assert romanisation_key("iuliia") == romanisation_key("yuliya")
+    assert romanisation_key("ivannov") == romanisation_key("ivanov")
+    assert romanisation_key("lakhal") != romanisation_key("lakal")
+
+
+def test_the_bound_sets_aside_names_that_cannot_match() -> None:
+    def bound(query: str, listed: str, schema: str = "Person") -> float:
+        q, c = analyse_all(query, schema), analyse_all(listed, schema)
+        return float(NameBounds(q, c).bounds.max())
+
+    # one word in common of three: far below the threshold
+    assert bound("Ahmad Iman Ali", "Iman Hassan") < 0.6
+    # every word one typo away, none spelled alike: a person's name is capped below it
+    assert bound("Andrew Parks", "Andres Paris") <= 0.7 < DEFAULT_THRESHOLD
+    # only generic words in common
+    assert bound("Alfa Trading Group", "Omega Trading Group", "Company") <= 0.5
+    # and names that match keep a bound at or above their score
+    assert bound("Shavkat Mirziyoyev", "Mirziyoev Shavkat") >= DEFAULT_THRESHOLD
+
+
+def test_only_facts_the_query_gives_can_add_to_its_score() -> None:
+    plain = Query("Elem Group")
+    with_address = Query("Elem Group", address="Almaty, Abay 1")
+    assert most_added(None, plain) == 0.0
+    assert most_added(None, with_address) == pytest.approx(DEFAULT_WEIGHTS["address"])
+    assert most_added({"country": 0.1}, Query("Elem Group", countries=("KZ",))) == 0.1
+    assert most_added({"country": 0.1}, plain) == 0.0
+
+
+_BENCH_NAMES = [
+    row["name1"]
+    for row in csv.DictReader((SHARED / "matching" / "name_bench_cases.csv").open(encoding="utf-8"))
+][:400]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_BENCH_NAMES),
+    st.lists(st.tuples(st.integers(0, 60), st.sampled_from("aeiouykhsz -")), max_size=3),
+    st.sampled_from(["Person", "Company", "LegalEntity"]),
+)
+def test_the_bound_holds_for_names_with_typos(
+    name: str, edits: list[tuple[int, str]], schema: str
+) -> None:
+    # typos, doubled and dropped letters and split words: the bound never falls below the
+    # score, so pruning never loses a match
+    changed = name
+    for at, letter in edits:
+        at = at % (len(changed) + 1)
+        changed = (
+            changed[:at] + letter + changed[at + 1 :]
+            if at % 2
+            else changed[:at] + letter + changed[at:]
+        )
+    query, listed = analyse_all(changed, schema), analyse_all(name, schema)
+    bounds = NameBounds(query, listed).bounds
+    for i, q in enumerate(query):
+        for j, c in enumerate(listed):
+            feature, _ = name_parts(q, c)
+            assert bounds[i, j] >= feature.score - 1e-9, (q.original, c.original)

@@ -3,30 +3,47 @@
 Most candidates the index finds share one word with the query and can never reach the
 threshold ("Iman Hassan" for "Ahmad Iman Ali"). Scoring each in full costs tens of
 microseconds in Python; this bound, worked out for all candidates together, a fraction of
-that. Which words could be alike is decided for
-every query word against every candidate word in one call of rapidfuzz's native `cdist`; a
-candidate whose bound stays below the threshold is not scored, and one that could reach it
-is scored in full, so results are exactly those of scoring every candidate.
+that. How alike each query word could be to each candidate word is decided in a few native
+calls (rapidfuzz's `cdist` for edit distances, numpy for the rest); a candidate whose bound
+stays below the threshold is not scored, and one that could reach it is scored in full, so
+results are exactly those of scoring every candidate.
 
-The bound follows `features.align`: its score is matched weight over matched weight plus the
+The bound follows `features.align`: its score is credited weight over matched weight plus the
 unmatched weight times at least `extra` (the conflict and extra weights are never less), so
-with at most `M` of the names' weight `W` matched it is at most `M / (M + extra * (W - M))`.
+with at most `C` of the names' weight `W` credited it is at most `C / (C + extra * (W - C))`.
+`C` gives each word the credit of its most alike word on the other side. The caps of
+`features.name_parts` (no distinctive word in common, a person's name with no word spelled
+alike) apply where no pair of words could lift them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple, cast
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from diversion.matching.analysis import INITIAL, Name, Part
+from diversion.matching.analysis import INITIAL, NAME, PATRONYMIC, Name, Part
 from diversion.matching.features import (
+    DISTINCTIVE_SIMILARITY,
     FIRM_EXTRA,
+    INITIAL_SIMILARITY,
     JOINED_SIMILARITY,
+    KEY_SIMILARITY,
     LONGER_SIDE_EXTRA,
+    MIN_PART_SIMILARITY,
+    NICKNAME_SIMILARITY,
+    NO_DISTINCTIVE_CAP,
+    PERSON_ANCHOR_SIMILARITY,
+    PERSON_NEAR_MISS_CAP,
+    SHORT_TYPO_SIMILARITY,
+    SIMILARITY_FLOOR,
     VOWEL_SHIFT_LENGTH,
+    VOWEL_SHIFT_SIMILARITY,
     joined_spellings,
     part_weight,
 )
@@ -35,62 +52,186 @@ from diversion.matching.vocabulary import vocabulary
 
 MAX_EDITS = 2  # no two words more edits apart are alike (`features._edit_budget`)
 
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class WordFacts(NamedTuple):
+    """What the bound reads of a word, besides its spelling and key."""
+
+    numbers: tuple[float, int, int, bool, int]  # weight, length, kind code, initial, first letter
+    skeleton: str | None  # of a word long enough for a vowel shift
+    nicknames: frozenset[int]  # the given-name groups the word belongs to
+
+
+_KIND_CODES = {NAME: 1, PATRONYMIC: 2}  # words that can make a name distinctive; 0 others
+
+
+@lru_cache(maxsize=200_000)
+def word_facts(part: Part) -> WordFacts:
+    text = part.text
+    return WordFacts(
+        (
+            part_weight(part),
+            len(text),
+            _KIND_CODES.get(part.kind, 0),
+            part.kind == INITIAL,
+            ord(text[0]) if text else 0,
+        ),
+        skeleton(text) if len(text) >= VOWEL_SHIFT_LENGTH else None,
+        vocabulary().nicknames.get(text, frozenset()),
+    )
+
+
+def joined(name: Name) -> list[str]:
+    """The name's words run together (`features.joined_spellings`), kept with the name."""
+    found = name.memo.get("joined")
+    if found is None:
+        found = name.memo["joined"] = [spelled for spelled, _ in joined_spellings(name)]
+    return cast(list[str], found)
+
 
 class NameBounds:
-    """The most `features.align` could score each query alias against each listed name.
+    """The most `features.name_parts` could score each query alias against each listed name.
 
-    Which words could be alike is a superset of `features.part_similarity` finding them
-    alike: an initial and a word with its letter, spellings or keys at most two edits apart,
-    forms of one given name, or (long words) the same consonant skeleton. Then per pair of
-    names, the words with an alike word on the other side are the most that can match; two
-    matrix products give that for every pair at once."""
+    Each word's occurrences are laid out name after name, so that a name's words are a run
+    of rows (query) or columns (listed) and `reduceat` sums or maximises over them."""
 
     def __init__(self, query: Sequence[Name], listed: Sequence[Name]) -> None:
-        self.query = query
-        self.listed = listed
-        rows: dict[Part, int] = {}
-        columns: dict[Part, int] = {}
-        for name in query:
-            for part in name.words:
-                rows.setdefault(part, len(rows))
-        for name in listed:
-            for part in name.words:
-                columns.setdefault(part, len(columns))
-        # weight of each word in each name (a word twice counts twice)
-        in_query = np.zeros((len(query), len(rows)))
-        in_listed = np.zeros((len(listed), len(columns)))
-        for at, name in enumerate(query):
-            for part in name.words:
-                in_query[at, rows[part]] += part_weight(part)
-        for at, name in enumerate(listed):
-            for part in name.words:
-                in_listed[at, columns[part]] += part_weight(part)
-        alike = _alike(list(rows), list(columns)).astype(float)
-        # query words with an alike word in each listed name, and listed words with an
-        # alike word in each query alias; their weights are the most that can match
-        found_q = (alike @ (in_listed > 0).T) > 0  # query word x listed name
-        found_c = ((in_query > 0) @ alike) > 0  # query alias x listed word
-        matched = in_query @ found_q + found_c @ in_listed.T
-        total = in_query.sum(axis=1)[:, None] + in_listed.sum(axis=1)[None, :]
-        person_q = np.array([name.is_person for name in query], dtype=bool)
-        person_c = np.array([name.is_person for name in listed], dtype=bool)
-        extra = np.where(person_q[:, None] | person_c[None, :], LONGER_SIDE_EXTRA, FIRM_EXTRA)
-        denominator = matched + extra * (total - matched)
-        aligned = np.divide(matched, denominator, out=np.zeros_like(matched), where=denominator > 0)
-        self.bounds = np.maximum(aligned, _run_together(query, listed))
+        self.bounds = np.maximum(_aligned(query, listed), _run_together(query, listed))
 
-    def could_reach(self, listed: Sequence[int], least: float) -> bool:
-        """Whether any query alias against any of these listed names (their positions)
-        could score `least`, aligned or written together."""
-        return bool((self.bounds[:, listed] >= least).any())
+    def best(self) -> list[float]:
+        """The most any query alias could score against each listed name, aligned or
+        written together."""
+        best: list[float] = self.bounds.max(axis=0, initial=0.0).tolist()
+        return best
 
 
-def _run_together(query: Sequence[Name], listed: Sequence[Name]) -> np.ndarray:
+def _aligned(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
+    out = np.zeros((len(query), len(listed)))
+    q_at = [at for at, name in enumerate(query) if name.words]
+    c_at = [at for at, name in enumerate(listed) if name.words]
+    if not q_at or not c_at:
+        return out  # a name without words aligns with nothing (align scores it 0)
+    q = _Words([query[at] for at in q_at])
+    c = _Words([listed[at] for at in c_at])
+    similarity = _similarity(q, c)
+    credit = np.where(
+        similarity >= 1.0,
+        1.0,
+        np.where(
+            similarity >= MIN_PART_SIMILARITY,
+            (similarity - SIMILARITY_FLOOR) / (1.0 - SIMILARITY_FLOOR),
+            0.0,
+        ),
+    )
+    # each word's best credit in each name of the other side, times its weight, summed
+    best_in_listed = np.maximum.reduceat(credit, c.starts, axis=1)  # query word x listed name
+    best_in_query = np.maximum.reduceat(credit, q.starts, axis=0)  # query alias x listed word
+    credited = np.add.reduceat(q.weights[:, None] * best_in_listed, q.starts, axis=0)
+    credited += np.add.reduceat(best_in_query * c.weights[None, :], c.starts, axis=1)
+    total = q.totals[:, None] + c.totals[None, :]
+    person = q.person[:, None] | c.person[None, :]
+    extra = np.where(person, LONGER_SIDE_EXTRA, FIRM_EXTRA)
+    # one word against more (`features.align`), and Han people's names, count unmatched
+    # words more; the bound takes no more than 1, the least a conflict counts
+    one_word = (np.minimum(q.sizes[:, None], c.sizes[None, :]) == 1) & (
+        np.maximum(q.sizes[:, None], c.sizes[None, :]) > 1
+    )
+    extra = np.where(one_word | (person & (q.han[:, None] | c.han[None, :])), 1.0, extra)
+    denominator = credited * (1.0 - extra) + extra * total
+    bound = np.divide(credited, denominator, out=np.zeros_like(credited), where=denominator > 0)
+    # the caps of `features.name_parts`, where no pair of name words could lift them
+    same_kind = (q.kinds[:, None] == c.kinds[None, :]) & (q.kinds > 0)[:, None]
+    distinctive = _any_in(same_kind & (similarity >= DISTINCTIVE_SIMILARITY), q, c)
+    bound = np.where(~distinctive & (bound < 1.0), np.minimum(bound, NO_DISTINCTIVE_CAP), bound)
+    anchored = _any_in(same_kind & (similarity >= PERSON_ANCHOR_SIMILARITY), q, c)
+    bound = np.where(person & ~anchored, np.minimum(bound, PERSON_NEAR_MISS_CAP), bound)
+    out[np.ix_(q_at, c_at)] = bound
+    return out
+
+
+class _Words:
+    """The words of some names laid out one after another, as arrays."""
+
+    def __init__(self, names: Sequence[Name]) -> None:
+        words = [p for name in names for p in name.words]
+        self.texts = [p.text for p in words]
+        self.keys = [p.key for p in words]
+        self.facts = [word_facts(p) for p in words]
+        numbers = np.array([f.numbers for f in self.facts], dtype=np.float64)
+        self.weights = numbers[:, 0]
+        self.lengths = numbers[:, 1]
+        self.kinds = numbers[:, 2]
+        self.initials = numbers[:, 3] > 0
+        self.firsts = numbers[:, 4]
+        self.sizes = np.array([len(name.words) for name in names])
+        self.starts = np.concatenate(([0], np.cumsum(self.sizes[:-1]))).astype(np.intp)
+        self.totals = np.add.reduceat(self.weights, self.starts)
+        self.person = np.array([name.is_person for name in names])
+        self.han = np.array([name.han for name in names])
+
+
+def _any_in(pairs: BoolArray, q: _Words, c: _Words) -> BoolArray:
+    by_word = np.logical_or.reduceat(pairs, c.starts, axis=1)
+    return np.asarray(np.logical_or.reduceat(by_word, q.starts, axis=0))
+
+
+def _similarity(q: _Words, c: _Words) -> FloatArray:
+    """The most `features.part_similarity` could give each pair of words: edit distances
+    of spellings and keys by one native call each, the rarer relations by look-ups."""
+    text_edits = _edits(q.texts, c.texts)
+    key_edits = _edits(q.keys, c.keys)
+    edits = np.minimum(text_edits, key_edits)
+    longest = np.maximum(np.maximum(q.lengths[:, None], c.lengths[None, :]), 1)
+    by_edits = np.where(edits <= MAX_EDITS, 1.0 - edits / longest, 0.0)
+    by_edits = np.maximum(by_edits, np.where(text_edits <= 1, SHORT_TYPO_SIMILARITY, 0.0))
+    _nicknames_and_skeletons(q, c, by_edits)
+    similarity = np.where(text_edits == 0, 1.0, np.where(key_edits == 0, KEY_SIMILARITY, by_edits))
+    if q.initials.any() or c.initials.any():
+        initials = np.where(q.firsts[:, None] == c.firsts[None, :], INITIAL_SIMILARITY, 0.0)
+        either = q.initials[:, None] | c.initials[None, :]
+        similarity = np.where(either, initials, similarity)
+    return np.asarray(similarity)
+
+
+def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
+    """Raise `out` for forms of one given name, and long words with the same consonant
+    skeleton."""
+    skeletons: dict[str, list[int]] = {}
+    groups: dict[int, list[int]] = {}
+    for j, found in enumerate(c.facts):
+        if found.skeleton is not None:
+            skeletons.setdefault(found.skeleton, []).append(j)
+        for group in found.nicknames:
+            groups.setdefault(group, []).append(j)
+    if not skeletons and not groups:
+        return
+    for i, found in enumerate(q.facts):
+        alike = skeletons.get(found.skeleton) if found.skeleton is not None else None
+        if alike:
+            out[i, alike] = np.maximum(out[i, alike], VOWEL_SHIFT_SIMILARITY)
+        for group in found.nicknames:
+            alike = groups.get(group)
+            if alike:
+                out[i, alike] = np.maximum(out[i, alike], NICKNAME_SIMILARITY)
+
+
+def _edits(query: list[str], listed: list[str]) -> npt.NDArray[np.int32]:
+    """Edit distances, anything beyond `MAX_EDITS` as `MAX_EDITS + 1`."""
+    return np.asarray(
+        process.cdist(
+            query, listed, scorer=OSA.distance, score_cutoff=MAX_EDITS, dtype=np.int32, workers=1
+        )
+    )
+
+
+def _run_together(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
     """The most `features.run_together` could find for each pair of names: the similarity of
     their joined spellings where it reaches `JOINED_SIMILARITY` (a one-typo limit for names
     split alike only lowers it)."""
-    spelled_q = [(at, s) for at, name in enumerate(query) for s, _ in joined_spellings(name)]
-    spelled_c = [(at, s) for at, name in enumerate(listed) for s, _ in joined_spellings(name)]
+    spelled_q = [(at, s) for at, name in enumerate(query) for s in joined(name)]
+    spelled_c = [(at, s) for at, name in enumerate(listed) for s in joined(name)]
     out = np.zeros((len(query), len(listed)))
     if not spelled_q or not spelled_c:
         return out
@@ -106,39 +247,3 @@ def _run_together(query: Sequence[Name], listed: Sequence[Name]) -> np.ndarray:
     columns = np.array([at for at, _ in spelled_c])
     np.maximum.at(out, (rows[:, None], columns[None, :]), similarity)
     return out
-
-
-def _alike(query: list[Part], listed: list[Part]) -> np.ndarray:
-    """Which words could be alike, query words by listed words: spellings and keys by one
-    native call each, the rarer relations by look-ups."""
-    if not query or not listed:
-        return np.zeros((len(query), len(listed)), dtype=bool)
-    alike = _within_edits([p.text for p in query], [p.text for p in listed])
-    alike |= _within_edits([p.key for p in query], [p.key for p in listed])
-    nicknames = vocabulary().nicknames
-    skeletons: dict[str, list[int]] = {}
-    groups: dict[int, list[int]] = {}
-    for j, c in enumerate(listed):
-        if len(c.text) >= VOWEL_SHIFT_LENGTH:
-            skeletons.setdefault(skeleton(c.text), []).append(j)
-        for group in nicknames.get(c.text, ()):
-            groups.setdefault(group, []).append(j)
-    for i, q in enumerate(query):
-        if len(q.text) >= VOWEL_SHIFT_LENGTH:
-            alike[i, skeletons.get(skeleton(q.text), [])] = True
-        for group in nicknames.get(q.text, ()):
-            alike[i, groups.get(group, [])] = True
-    initials_q = [i for i, q in enumerate(query) if q.kind == INITIAL]
-    initials_c = [j for j, c in enumerate(listed) if c.kind == INITIAL]
-    for i in initials_q:
-        alike[i, [j for j, c in enumerate(listed) if c.text[:1] == query[i].text[:1]]] = True
-    for j in initials_c:
-        alike[[i for i, q in enumerate(query) if q.text[:1] == listed[j].text[:1]], j] = True
-    return alike
-
-
-def _within_edits(query: list[str], listed: list[str]) -> np.ndarray:
-    distances = process.cdist(
-        query, listed, scorer=OSA.distance, score_cutoff=MAX_EDITS, dtype=np.int32, workers=1
-    )
-    return np.asarray(distances <= MAX_EDITS)

@@ -51,6 +51,10 @@ FIRM_EXTRA = 0.25  # the same for firms: an extra word more often names another 
 # typo in a long word); near misses on every word score at most the cap, below the threshold.
 PERSON_ANCHOR_SIMILARITY = 0.85
 PERSON_NEAR_MISS_CAP = 0.7
+# A name needs one word of its own (not generic) this alike, or it scores at most the cap
+DISTINCTIVE_SIMILARITY = 0.8
+NO_DISTINCTIVE_CAP = 0.5
+INITIAL_SIMILARITY = 0.9  # an initial and a word with its letter
 CONFLICT_WEIGHT = 2.5  # unmatched words on both sides count this much (each side)
 JOINED_SIMILARITY = 0.9  # names run together must be this alike ("Hua Cheng Da", "Huachengda")
 
@@ -76,7 +80,7 @@ def part_similarity(a: Part, b: Part) -> float:
     Called for every pair of words of a query and a candidate, so the cheap tests come
     first: equal spellings and keys, then edit distances cut off at the word's budget."""
     if a.kind == INITIAL or b.kind == INITIAL:
-        return 0.9 if a.text[0] == b.text[0] else 0.0
+        return INITIAL_SIMILARITY if a.text[0] == b.text[0] else 0.0
     text_a, text_b = a.text, b.text
     if text_a == text_b:
         similarity = 1.0
@@ -299,15 +303,18 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
         how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
         written_together = True
     distinctive = [
-        p for p in alignment.pairs if p[0].kind == p[1].kind in (NAME, PATRONYMIC) and p[2] >= 0.8
+        p
+        for p in alignment.pairs
+        if p[0].kind == p[1].kind in (NAME, PATRONYMIC) and p[2] >= DISTINCTIVE_SIMILARITY
     ]
     if not distinctive and not written_together and score < 1.0:
-        capped = min(score, 0.5)
+        capped = min(score, NO_DISTINCTIVE_CAP)
         return (
             Feature(
                 "name_parts",
                 capped,
-                f"only generic words or no words in common ({how or 'none'}): at most 0.50",
+                f"only generic words or no words in common ({how or 'none'}): "
+                f"at most {NO_DISTINCTIVE_CAP:.2f}",
             ),
             alignment,
         )

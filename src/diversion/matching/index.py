@@ -386,7 +386,8 @@ class NameIndex:
             pooled_sums = np.zeros(len(pooled))
             _add_weights(pooled, pooled_sums, unique, sums)
             for found_rows, weight in held_back:
-                _add_weights(pooled, pooled_sums, found_rows, np.full(len(found_rows), weight))
+                _, hit = _look_up(found_rows, pooled)
+                pooled_sums[hit] += weight
             unique, sums = pooled, pooled_sums
         if not len(unique):
             return []
@@ -419,8 +420,9 @@ class NameIndex:
         found = sorted(found, key=lambda item: -item[1])  # np.unique keeps first occurrences
         words = max(number for _, _, number in found) + 1
         rows = np.concatenate([r for r, _, _ in found])
-        keys = rows * words + np.concatenate([np.full(len(r), n) for r, _, n in found])
-        weights = np.concatenate([np.full(len(r), w) for r, w, _ in found])
+        lengths = [len(r) for r, _, _ in found]
+        keys = rows * words + np.repeat([n for _, _, n in found], lengths)
+        weights = np.repeat([w for _, w, _ in found], lengths)
         keep = self._of_kind(rows, schema)
         keys, weights = keys[keep], weights[keep]
         if not len(keys):

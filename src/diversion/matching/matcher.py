@@ -168,22 +168,21 @@ def search(
             rows_by_entry.setdefault(number, index.names_of(number)[:1])
             by_identifier.add(number)
     listed = [index.name(row) for rows in rows_by_entry.values() for row in rows]
-    bounds = NameBounds(names, listed)
-    least = cutoff - most_added(weights)  # the name score a match needs at least
+    bounds = NameBounds(names, listed).best()
+    least = cutoff - most_added(weights, query)  # the name score a match needs at least
     start = 0
     results: list[Match] = []
     for number, rows in rows_by_entry.items():
-        positions = range(start, start + len(rows))
-        start += len(rows)
+        first, start = start, start + len(rows)
         entry = index.entries[number]
         if not compatible(query.schema, entry.schema):
             continue
-        if number not in by_identifier and not bounds.could_reach(positions, least):
+        if number not in by_identifier and max(bounds[first:start], default=0.0) < least:
             continue  # no name of this entity could reach the threshold
         candidate = Listed(
             entity_id=entry.entity_id,
             schema=entry.schema,
-            names=[listed[at] for at in positions],
+            names=listed[first:start],
             countries=entry.countries,
             birth_dates=entry.birth_dates,
             identifiers={identifier_key(v): (p, v) for p, v in entry.identifiers},

@@ -132,11 +132,21 @@ def score(
     return Scored(round(min(max(total, 0.0), 1.0), 4), matched, alias, tuple(found))
 
 
-def most_added(weights: Mapping[str, float] | None = None) -> float:
+def most_added(weights: Mapping[str, float] | None = None, query: Query | None = None) -> float:
     """The most the features other than the name and an identifier can add to a name's
-    score: a name scoring less than the threshold minus this cannot reach it."""
+    score: a name scoring less than the threshold minus this cannot reach it. A feature of
+    a fact the query does not give (an address, countries, birth dates) adds nothing."""
     merged = {**DEFAULT_WEIGHTS, **(weights or {})}
-    return sum(max(weight, 0.0) for name, weight in merged.items() if name != "identifier")
+    given = {
+        "country": query is None or bool(query.countries),
+        "birth_date": query is None or bool(query.birth_dates),
+        "address": query is None or bool(query.address),
+    }
+    return sum(
+        max(weight, 0.0)
+        for name, weight in merged.items()
+        if name != "identifier" and given.get(name, True)
+    )
 
 
 def _effect(feature: Feature, weight: float) -> float:

@@ -73,18 +73,17 @@ def to_ascii(word: str) -> str:
     return "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
 
 
+_DOUBLED = re.compile(r"(.)\1+", re.S)
+
+
 @lru_cache(maxsize=200_000)
 def romanisation_key(word: str) -> str:
     """An ASCII word with the spellings of one sound folded together (kh/x/h, yu/iu/ju ...).
 
     Used next to the plain form, never instead of it: a fold can join words that differ.
     """
-    key = vocabulary().fold_variants(word)
-    out: list[str] = []
-    for ch in key:  # doubled letters are a romanisation habit, not a difference
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+    # doubled letters are a romanisation habit, not a difference
+    return _DOUBLED.sub(r"\1", vocabulary().fold_variants(word))
 
 
 @lru_cache(maxsize=200_000)
