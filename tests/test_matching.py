@@ -596,3 +596,18 @@ def test_the_bound_holds_for_names_with_typos(
         for j, c in enumerate(listed):
             feature, _ = name_parts(q, c)
             assert bounds[i, j] >= feature.score - 1e-9, (q.original, c.original)
+
+
+def test_vowel_signs_and_points_stay_inside_their_word() -> None:
+    # Devanagari and Bengali vowel signs and Arabic vowel points are combining marks; a
+    # word is not cut at them (it was: "केशरी" read as "ka sara")
+    assert [p.text for p in analyse("केशरी मिठु पाण्डे", "Person").words] == [
+        "kesari",
+        "mithu",
+        "pande",
+    ]
+    assert [p.text for p in analyse("মোহাম্মদ শামসুদ্দিন", "Person").words] == [
+        "mohammada",
+        "samasuddina",
+    ]
+    assert [p.text for p in analyse("مُحَمَّد عَلِي", "Person").words] == ["muhamad", "ali"]

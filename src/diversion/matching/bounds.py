@@ -40,6 +40,7 @@ from diversion.matching.features import (
     NO_DISTINCTIVE_CAP,
     PERSON_ANCHOR_SIMILARITY,
     PERSON_NEAR_MISS_CAP,
+    SHORT_TYPO_LENGTH,
     SHORT_TYPO_SIMILARITY,
     SIMILARITY_FLOOR,
     VOWEL_SHIFT_LENGTH,
@@ -185,7 +186,9 @@ def _similarity(q: _Words, c: _Words) -> FloatArray:
     edits = np.minimum(text_edits, key_edits)
     longest = np.maximum(np.maximum(q.lengths[:, None], c.lengths[None, :]), 1)
     by_edits = np.where(edits <= MAX_EDITS, 1.0 - edits / longest, 0.0)
-    by_edits = np.maximum(by_edits, np.where(text_edits <= 1, SHORT_TYPO_SIMILARITY, 0.0))
+    shortest = np.minimum(q.lengths[:, None], c.lengths[None, :])
+    short_typo = (text_edits <= 1) & (shortest >= SHORT_TYPO_LENGTH)
+    by_edits = np.maximum(by_edits, np.where(short_typo, SHORT_TYPO_SIMILARITY, 0.0))
     _nicknames_and_skeletons(q, c, by_edits)
     similarity = np.where(text_edits == 0, 1.0, np.where(key_edits == 0, KEY_SIMILARITY, by_edits))
     if q.initials.any() or c.initials.any():
@@ -198,15 +201,17 @@ def _similarity(q: _Words, c: _Words) -> FloatArray:
 def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
     """Raise `out` for forms of one given name, and long words with the same consonant
     skeleton."""
+    wanted_skeletons = {f.skeleton for f in q.facts if f.skeleton is not None}
+    wanted_groups = frozenset().union(*(f.nicknames for f in q.facts))
+    if not wanted_skeletons and not wanted_groups:
+        return
     skeletons: dict[str, list[int]] = {}
     groups: dict[int, list[int]] = {}
     for j, found in enumerate(c.facts):
-        if found.skeleton is not None:
+        if found.skeleton in wanted_skeletons:
             skeletons.setdefault(found.skeleton, []).append(j)
-        for group in found.nicknames:
+        for group in found.nicknames & wanted_groups:
             groups.setdefault(group, []).append(j)
-    if not skeletons and not groups:
-        return
     for i, found in enumerate(q.facts):
         alike = skeletons.get(found.skeleton) if found.skeleton is not None else None
         if alike:

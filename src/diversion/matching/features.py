@@ -36,6 +36,7 @@ MIN_PART_SIMILARITY = 0.6  # two parts below this are not the same word
 KEY_SIMILARITY = 0.9  # spelled differently, folded alike (Iurii/Yuriy): nearly the same
 NICKNAME_SIMILARITY = 0.85  # a short form of the same given name (Bill/William)
 SHORT_TYPO_SIMILARITY = 0.75  # one edit in a word of three or four letters
+SHORT_TYPO_LENGTH = 3  # shorter words have no typos ("Li" is not "Lu")
 # Long words with the same consonants and other vowels: unstressed Russian o/a, Uzbek oʻ
 # against Russian u, Belarusian a/ia (Buranov/Boʻronov, Yuldashev/Yoʻldoshev, Stepan/Stiapan)
 VOWEL_SHIFT_LENGTH = 6
@@ -113,7 +114,7 @@ def _spelling_similarity(a: Part, b: Part) -> float:
             edits = min(edits, OSA.distance(a.key, b.key, score_cutoff=budget))
         if edits <= budget:
             return 1.0 - edits / longest
-    elif shortest >= 3 and OSA.distance(text_a, text_b, score_cutoff=1) <= 1:
+    elif shortest >= SHORT_TYPO_LENGTH and OSA.distance(text_a, text_b, score_cutoff=1) <= 1:
         # one typo in a short word ("Tim Cock", "Elon Mosk"): weak, never the anchor of a
         # name, but enough beside words spelled alike
         return SHORT_TYPO_SIMILARITY

@@ -15,8 +15,27 @@ from rigour.text.translit import ascii_text
 
 from diversion.matching.vocabulary import vocabulary
 
+
+def _combining_marks() -> str:
+    """A character class of the combining marks: vowel signs of Indic scripts, Arabic and
+    Hebrew vowel points, Thai tone marks. Python's `\\w` leaves them out, which cut "केशरी"
+    into "क", "शर" at every vowel sign."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+_LETTERS = rf"(?:[^\W_]|[{_combining_marks()}])+"
 _RAW_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_WORD = re.compile(r"[^\W_]+(?:['’ʻʼ‘`][^\W_]+)*", re.UNICODE)
+_WORD = re.compile(rf"{_LETTERS}(?:['’ʻʼ‘`]{_LETTERS})*", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
