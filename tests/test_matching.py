@@ -4,6 +4,7 @@ explanations, and the matcher over a small list."""
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from diversion.matching.analysis import (
     analyse_all,
     split_aliases,
 )
-from diversion.matching.bounds import NameBounds
+from diversion.matching.bounds import NameBounds, WordTable
 from diversion.matching.features import (
     SHORT_TYPO_SIMILARITY,
     VOWEL_SHIFT_SIMILARITY,
@@ -611,3 +612,25 @@ def test_vowel_signs_and_points_stay_inside_their_word() -> None:
         "samasuddina",
     ]
     assert [p.text for p in analyse("مُحَمَّد عَلِي", "Person").words] == ["muhamad", "ali"]
+
+
+def test_the_index_keeps_each_names_words_as_the_bound_reads_them(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    # candidates are bounded from the index's arrays without loading their names: the
+    # arrays must say what the analysed names say, in a built and in a saved index
+    index = matcher.index
+    index.save(tmp_path / "saved")
+    for kept in (index, NameIndex.load(tmp_path / "saved")):
+        rows = list(range(len(kept.names)))[::-1]  # any order, as candidates come
+        from_arrays = kept.word_table(rows)
+        from_names = WordTable.of([kept.name(row) for row in rows])
+        assert from_arrays.texts == from_names.texts and from_arrays.keys == from_names.keys
+        assert np.array_equal(from_arrays.numbers, from_names.numbers)
+        assert np.array_equal(from_arrays.skeletons, from_names.skeletons)
+        assert from_arrays.nicknames == from_names.nicknames
+        assert np.array_equal(from_arrays.sizes, from_names.sizes)
+        assert np.array_equal(from_arrays.person, from_names.person)
+        assert np.array_equal(from_arrays.han, from_names.han)
+        assert from_arrays.joined == from_names.joined
+        assert len(from_arrays.texts) > len(rows) and from_arrays.skeletons.any()

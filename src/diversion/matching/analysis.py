@@ -78,9 +78,6 @@ class Name:
     han: bool = False
     # the parts but numbers: what the matcher aligns (kept, since it reads them for every pair)
     words: tuple[Part, ...] = field(init=False, repr=False, compare=False)
-    # facts other modules derive from the name once and read for every candidate (a loaded
-    # name is cached and met again by many queries)
-    memo: dict[str, object] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "words", tuple(p for p in self.parts if p.kind != NUMBER))

@@ -19,8 +19,7 @@ alike) apply where no pair of words could lift them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import NamedTuple, cast
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -57,39 +56,73 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-class WordFacts(NamedTuple):
-    """What the bound reads of a word, besides its spelling and key."""
-
-    numbers: tuple[float, int, int, bool, int]  # weight, length, kind code, initial, first letter
-    skeleton: str | None  # of a word long enough for a vowel shift
-    nicknames: frozenset[int]  # the given-name groups the word belongs to
-
-
 _KIND_CODES = {NAME: 1, PATRONYMIC: 2}  # words that can make a name distinctive; 0 others
+NUMBERS = ("weight", "length", "kind", "initial", "first")  # the columns of `WordTable.numbers`
+NO_GROUPS: frozenset[int] = frozenset()
 
 
-@lru_cache(maxsize=200_000)
-def word_facts(part: Part) -> WordFacts:
+def word_numbers(part: Part) -> tuple[float, int, int, bool, int]:
+    """A word's `NUMBERS`: weight, length, kind code, whether an initial, first letter."""
     text = part.text
-    return WordFacts(
-        (
-            part_weight(part),
-            len(text),
-            _KIND_CODES.get(part.kind, 0),
-            part.kind == INITIAL,
-            ord(text[0]) if text else 0,
-        ),
-        skeleton(text) if len(text) >= VOWEL_SHIFT_LENGTH else None,
-        vocabulary().nicknames.get(text, frozenset()),
+    return (
+        part_weight(part),
+        len(text),
+        _KIND_CODES.get(part.kind, 0),
+        part.kind == INITIAL,
+        ord(text[0]) if text else 0,
     )
 
 
+def word_skeleton(text: str) -> str:
+    """The consonant skeleton of a word long enough for a vowel shift, else ""."""
+    return skeleton(text) if len(text) >= VOWEL_SHIFT_LENGTH else ""
+
+
+def skeleton_codes(skeletons: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Skeletons as numbers to compare all at once: the process's string hash, 0 for none.
+    Two skeletons that differ but hash alike only loosen the bound, never lose a match."""
+    return np.array([hash(s) if s else 0 for s in skeletons], dtype=np.int64)
+
+
 def joined(name: Name) -> list[str]:
-    """The name's words run together (`features.joined_spellings`), kept with the name."""
-    found = name.memo.get("joined")
-    if found is None:
-        found = name.memo["joined"] = [spelled for spelled, _ in joined_spellings(name)]
-    return cast(list[str], found)
+    """The name's words run together (`features.joined_spellings`)."""
+    return [spelled for spelled, _ in joined_spellings(name)]
+
+
+@dataclass
+class WordTable:
+    """The words of some names laid out name after name, as the bound reads them: built from
+    analysed names (a query), or gathered from the index's arrays (its candidates), so that
+    candidates are bounded without being loaded."""
+
+    texts: list[str]
+    keys: list[str]
+    numbers: FloatArray  # one row per word, columns `NUMBERS`
+    skeletons: npt.NDArray[np.int64]  # `skeleton_codes`
+    nicknames: list[frozenset[int]]  # the given-name groups of each word
+    sizes: npt.NDArray[np.int64]  # words per name
+    person: BoolArray  # per name
+    han: BoolArray  # per name
+    joined: list[list[str]]  # per name
+
+    @classmethod
+    def of(cls, names: Sequence[Name]) -> WordTable:
+        words = [p for name in names for p in name.words]
+        nicknames = vocabulary().nicknames
+        return cls(
+            texts=[p.text for p in words],
+            keys=[p.key for p in words],
+            numbers=np.array([word_numbers(p) for p in words], dtype=np.float64).reshape(-1, 5),
+            skeletons=skeleton_codes([word_skeleton(p.text) for p in words]),
+            nicknames=[nicknames.get(p.text, NO_GROUPS) for p in words],
+            sizes=np.array([len(name.words) for name in names], dtype=np.int64),
+            person=np.array([name.is_person for name in names], dtype=bool),
+            han=np.array([name.han for name in names], dtype=bool),
+            joined=[joined(name) for name in names],
+        )
+
+    def __len__(self) -> int:
+        return len(self.sizes)
 
 
 class NameBounds:
@@ -98,8 +131,12 @@ class NameBounds:
     Each word's occurrences are laid out name after name, so that a name's words are a run
     of rows (query) or columns (listed) and `reduceat` sums or maximises over them."""
 
-    def __init__(self, query: Sequence[Name], listed: Sequence[Name]) -> None:
-        self.bounds = np.maximum(_aligned(query, listed), _run_together(query, listed))
+    def __init__(
+        self, query: WordTable | Sequence[Name], listed: WordTable | Sequence[Name]
+    ) -> None:
+        q = query if isinstance(query, WordTable) else WordTable.of(query)
+        c = listed if isinstance(listed, WordTable) else WordTable.of(listed)
+        self.bounds = np.maximum(_aligned(q, c), _run_together(q, c))
 
     def best(self) -> list[float]:
         """The most any query alias could score against each listed name, aligned or
@@ -108,14 +145,14 @@ class NameBounds:
         return best
 
 
-def _aligned(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
+def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
     out = np.zeros((len(query), len(listed)))
-    q_at = [at for at, name in enumerate(query) if name.words]
-    c_at = [at for at, name in enumerate(listed) if name.words]
-    if not q_at or not c_at:
+    q_at = np.flatnonzero(query.sizes)
+    c_at = np.flatnonzero(listed.sizes)
+    if not len(q_at) or not len(c_at):
         return out  # a name without words aligns with nothing (align scores it 0)
-    q = _Words([query[at] for at in q_at])
-    c = _Words([listed[at] for at in c_at])
+    q = _Words(query, q_at)
+    c = _Words(listed, c_at)
     similarity = _similarity(q, c)
     credit = np.where(
         similarity >= 1.0,
@@ -136,10 +173,13 @@ def _aligned(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
     extra = np.where(person, LONGER_SIDE_EXTRA, FIRM_EXTRA)
     # one word against more (`features.align`), and Han people's names, count unmatched
     # words more; the bound takes no more than 1, the least a conflict counts
-    one_word = (np.minimum(q.sizes[:, None], c.sizes[None, :]) == 1) & (
-        np.maximum(q.sizes[:, None], c.sizes[None, :]) > 1
-    )
-    extra = np.where(one_word | (person & (q.han[:, None] | c.han[None, :])), 1.0, extra)
+    if (q.sizes == 1).any() or (c.sizes == 1).any():
+        one_word = (np.minimum(q.sizes[:, None], c.sizes[None, :]) == 1) & (
+            np.maximum(q.sizes[:, None], c.sizes[None, :]) > 1
+        )
+        extra = np.where(one_word, 1.0, extra)
+    if q.han.any() or c.han.any():
+        extra = np.where(person & (q.han[:, None] | c.han[None, :]), 1.0, extra)
     denominator = credited * (1.0 - extra) + extra * total
     bound = np.divide(credited, denominator, out=np.zeros_like(credited), where=denominator > 0)
     # the caps of `features.name_parts`, where no pair of name words could lift them
@@ -153,24 +193,20 @@ def _aligned(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
 
 
 class _Words:
-    """The words of some names laid out one after another, as arrays."""
+    """A table's names that have words (`at`), with the arrays the bound works on."""
 
-    def __init__(self, names: Sequence[Name]) -> None:
-        words = [p for name in names for p in name.words]
-        self.texts = [p.text for p in words]
-        self.keys = [p.key for p in words]
-        self.facts = [word_facts(p) for p in words]
-        numbers = np.array([f.numbers for f in self.facts], dtype=np.float64)
-        self.weights = numbers[:, 0]
-        self.lengths = numbers[:, 1]
-        self.kinds = numbers[:, 2]
-        self.initials = numbers[:, 3] > 0
-        self.firsts = numbers[:, 4]
-        self.sizes = np.array([len(name.words) for name in names])
+    def __init__(self, table: WordTable, at: npt.NDArray[np.intp]) -> None:
+        self.table = table
+        self.weights = table.numbers[:, 0]
+        self.lengths = table.numbers[:, 1]
+        self.kinds = table.numbers[:, 2]
+        self.initials = table.numbers[:, 3] > 0
+        self.firsts = table.numbers[:, 4]
+        self.sizes = table.sizes[at]
         self.starts = np.concatenate(([0], np.cumsum(self.sizes[:-1]))).astype(np.intp)
         self.totals = np.add.reduceat(self.weights, self.starts)
-        self.person = np.array([name.is_person for name in names])
-        self.han = np.array([name.han for name in names])
+        self.person = table.person[at]
+        self.han = table.han[at]
 
 
 def _any_in(pairs: BoolArray, q: _Words, c: _Words) -> BoolArray:
@@ -181,8 +217,8 @@ def _any_in(pairs: BoolArray, q: _Words, c: _Words) -> BoolArray:
 def _similarity(q: _Words, c: _Words) -> FloatArray:
     """The most `features.part_similarity` could give each pair of words: edit distances
     of spellings and keys by one native call each, the rarer relations by look-ups."""
-    text_edits = _edits(q.texts, c.texts)
-    key_edits = _edits(q.keys, c.keys)
+    text_edits = _edits(q.table.texts, c.table.texts)
+    key_edits = _edits(q.table.keys, c.table.keys)
     edits = np.minimum(text_edits, key_edits)
     longest = np.maximum(np.maximum(q.lengths[:, None], c.lengths[None, :]), 1)
     by_edits = np.where(edits <= MAX_EDITS, 1.0 - edits / longest, 0.0)
@@ -201,22 +237,20 @@ def _similarity(q: _Words, c: _Words) -> FloatArray:
 def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
     """Raise `out` for forms of one given name, and long words with the same consonant
     skeleton."""
-    wanted_skeletons = {f.skeleton for f in q.facts if f.skeleton is not None}
-    wanted_groups = frozenset().union(*(f.nicknames for f in q.facts))
-    if not wanted_skeletons and not wanted_groups:
+    q_skeletons, c_skeletons = q.table.skeletons, c.table.skeletons
+    same_skeleton = (q_skeletons[:, None] == c_skeletons[None, :]) & (q_skeletons != 0)[:, None]
+    if same_skeleton.any():
+        out[same_skeleton] = np.maximum(out[same_skeleton], VOWEL_SHIFT_SIMILARITY)
+    wanted = frozenset().union(*q.table.nicknames)
+    if not wanted:
         return
-    skeletons: dict[str, list[int]] = {}
     groups: dict[int, list[int]] = {}
-    for j, found in enumerate(c.facts):
-        if found.skeleton in wanted_skeletons:
-            skeletons.setdefault(found.skeleton, []).append(j)
-        for group in found.nicknames & wanted_groups:
-            groups.setdefault(group, []).append(j)
-    for i, found in enumerate(q.facts):
-        alike = skeletons.get(found.skeleton) if found.skeleton is not None else None
-        if alike:
-            out[i, alike] = np.maximum(out[i, alike], VOWEL_SHIFT_SIMILARITY)
-        for group in found.nicknames:
+    for j, groups_c in enumerate(c.table.nicknames):
+        if groups_c:
+            for group in groups_c & wanted:
+                groups.setdefault(group, []).append(j)
+    for i, groups_q in enumerate(q.table.nicknames):
+        for group in groups_q:
             alike = groups.get(group)
             if alike:
                 out[i, alike] = np.maximum(out[i, alike], NICKNAME_SIMILARITY)
@@ -231,12 +265,12 @@ def _edits(query: list[str], listed: list[str]) -> npt.NDArray[np.int32]:
     )
 
 
-def _run_together(query: Sequence[Name], listed: Sequence[Name]) -> FloatArray:
+def _run_together(query: WordTable, listed: WordTable) -> FloatArray:
     """The most `features.run_together` could find for each pair of names: the similarity of
     their joined spellings where it reaches `JOINED_SIMILARITY` (a one-typo limit for names
     split alike only lowers it)."""
-    spelled_q = [(at, s) for at, name in enumerate(query) for s in joined(name)]
-    spelled_c = [(at, s) for at, name in enumerate(listed) for s in joined(name)]
+    spelled_q = [(at, s) for at, spellings in enumerate(query.joined) for s in spellings]
+    spelled_c = [(at, s) for at, spellings in enumerate(listed.joined) for s in spellings]
     out = np.zeros((len(query), len(listed)))
     if not spelled_q or not spelled_c:
         return out

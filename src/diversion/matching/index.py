@@ -24,6 +24,14 @@ import numpy as np
 import numpy.typing as npt
 
 from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_all, loads
+from diversion.matching.bounds import (
+    NO_GROUPS,
+    WordTable,
+    joined,
+    skeleton_codes,
+    word_numbers,
+    word_skeleton,
+)
 from diversion.matching.features import (
     MIN_PART_SIMILARITY,
     SHORT_TYPO_SIMILARITY,
@@ -31,8 +39,9 @@ from diversion.matching.features import (
     part_similarity,
 )
 from diversion.matching.text import romanisation_key, skeleton
+from diversion.matching.vocabulary import vocabulary
 
-INDEX_VERSION = "5"  # raise whenever name analysis or blocking keys change
+INDEX_VERSION = "6"  # raise whenever name analysis or blocking keys change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
@@ -128,6 +137,7 @@ class NameIndex:
         key_hashes: IntArray,
         key_words: IntArray,
         row_weights: FloatArray,
+        words_of_names: WordsOfNames,
     ) -> None:
         self.entries = entries
         self.names = names
@@ -140,6 +150,7 @@ class NameIndex:
         self.key_hashes = key_hashes
         self.key_words = key_words
         self.row_weights = row_weights  # per name, the blocking weight of all its words
+        self.words_of_names = words_of_names
         self.word_weights = _word_weights(np.diff(offsets), len(names))
         self.identifiers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for number, entry in enumerate(entries):
@@ -172,6 +183,7 @@ class NameIndex:
         word_names: list[list[int]] = []
         row_words: list[int] = []  # the word ids of each name's words, name after name
         row_sizes: list[int] = []
+        words_of_names = _WordsOfNamesBuilder()
         for entry, entry_names in entries:
             number = len(kept)
             kept.append(entry)
@@ -186,10 +198,12 @@ class NameIndex:
                     row = len(names)
                     names.append(alias)
                     analysed.append(line)
+                    words_of_names.add(name)
                     name_entry.append(number)
                     keys = _word_keys(name)
                     joined = _joined_key(name)
-                    for word in keys | ({joined} if joined else set()):
+                    # sorted: a build is the same whatever the process's string hashing
+                    for word in sorted(keys | ({joined} if joined else set())):
                         word_id = word_ids.get(word)
                         if word_id is None:
                             word_id = word_ids[word] = len(word_names)
@@ -235,6 +249,7 @@ class NameIndex:
             key_hashes[order],
             key_words[order],
             row_weights,
+            words_of_names.build(),
         )
 
     # -- saving -----------------------------------------------------------------------------
@@ -245,21 +260,23 @@ class NameIndex:
         tmp_arrays = folder / "arrays.npz.tmp"
         tmp_meta = folder / "index.json.tmp"
         with tmp_arrays.open("wb") as handle:
-            np.savez(
-                handle,
-                name_entry=self.name_entry,
-                offsets=self.offsets,
-                postings=self.postings,
-                key_hashes=self.key_hashes,
-                key_words=self.key_words,
-                row_weights=self.row_weights,
-            )
+            arrays: dict[str, npt.NDArray[Any]] = {
+                "name_entry": self.name_entry,
+                "offsets": self.offsets,
+                "postings": self.postings,
+                "key_hashes": self.key_hashes,
+                "key_words": self.key_words,
+                "row_weights": self.row_weights,
+                **self.words_of_names.arrays(),
+            }
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
         meta = {
             "version": INDEX_VERSION,
             "entries": [e.to_json() for e in self.entries],
             "names": self.names,
             "analysed": self.analysed,
             "words": self.words,
+            **self.words_of_names.lists(),
         }
         tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         tmp_arrays.replace(folder / "arrays.npz")
@@ -282,6 +299,7 @@ class NameIndex:
                 arrays["key_hashes"],
                 arrays["key_words"],
                 arrays["row_weights"],
+                WordsOfNames.load(arrays, meta),
             )
 
     # -- searching --------------------------------------------------------------------------
@@ -434,6 +452,10 @@ class NameIndex:
         unique: IntArray = by_row[starts]
         return unique, sums
 
+    def word_table(self, rows: Sequence[int]) -> WordTable:
+        """The words of these name rows as the bound reads them, without loading the names."""
+        return self.words_of_names.table(rows, self.row_kinds)
+
     def by_identifier(self, value: str) -> list[tuple[int, str, str]]:
         return self.identifiers.get(identifier_key(value), [])
 
@@ -503,3 +525,128 @@ def _word_weights(sizes: IntArray, total: int) -> FloatArray:
 
 def _probe(word: str) -> Part:
     return Part(word, NAME, word)
+
+
+class WordsOfNames:
+    """Every name's words as `bounds.WordTable` reads them, kept as arrays: each distinct word
+    once (spelling, key, `bounds.NUMBERS`, skeleton), each name its run of word numbers, its
+    spellings run together and whether it is written in Han."""
+
+    def __init__(
+        self,
+        texts: list[str],
+        keys: list[str],
+        numbers: FloatArray,
+        skeletons: list[str],
+        offsets: IntArray,
+        words: IntArray,
+        joined: list[str],
+        han: npt.NDArray[np.bool_],
+    ) -> None:
+        self.texts = texts
+        self.keys = keys
+        self.numbers = numbers
+        self.skeletons = skeletons
+        self.skeleton_codes = skeleton_codes(skeletons)
+        self.offsets = offsets  # name row -> its words in `words`
+        self.words = words
+        self.joined = joined  # per name row, its joined spellings separated by JOINED_SEPARATOR
+        self.han = han
+        groups = vocabulary().nicknames
+        self.nicknames = {i: groups[t] for i, t in enumerate(texts) if t in groups}
+
+    def table(self, rows: Sequence[int], row_kinds: npt.NDArray[np.int8]) -> WordTable:
+        at = np.asarray(rows, dtype=np.int64)
+        starts, ends = self.offsets[at], self.offsets[at + 1]
+        sizes = ends - starts
+        # the positions of every name's words, name after name
+        positions = np.arange(int(sizes.sum())) + np.repeat(
+            starts - np.cumsum(sizes) + sizes, sizes
+        )
+        ids = self.words[positions]
+        listed = ids.tolist()
+        texts, keys = self.texts, self.keys
+        return WordTable(
+            texts=[texts[i] for i in listed],
+            keys=[keys[i] for i in listed],
+            numbers=self.numbers[ids],
+            skeletons=self.skeleton_codes[ids],
+            nicknames=[self.nicknames.get(i, NO_GROUPS) for i in listed],
+            sizes=sizes,
+            person=row_kinds[at] == PERSON_KIND,
+            han=self.han[at],
+            joined=[self.joined[row].split(JOINED_SEPARATOR) for row in rows],
+        )
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {
+            "word_numbers": self.numbers,
+            "name_word_offsets": self.offsets,
+            "name_words": self.words,
+            "name_han": self.han,
+        }
+
+    def lists(self) -> dict[str, list[str]]:
+        return {
+            "word_texts": self.texts,
+            "word_keys": self.keys,
+            "word_skeletons": self.skeletons,
+            "name_joined": self.joined,
+        }
+
+    @classmethod
+    def load(cls, arrays: Any, meta: dict[str, Any]) -> WordsOfNames:
+        return cls(
+            meta["word_texts"],
+            meta["word_keys"],
+            arrays["word_numbers"],
+            meta["word_skeletons"],
+            arrays["name_word_offsets"],
+            arrays["name_words"],
+            meta["name_joined"],
+            arrays["name_han"],
+        )
+
+
+JOINED_SEPARATOR = "\x1f"  # between a name's joined spellings (never inside a name)
+
+
+class _WordsOfNamesBuilder:
+    def __init__(self) -> None:
+        self.ids: dict[Part, int] = {}
+        self.texts: list[str] = []
+        self.keys: list[str] = []
+        self.numbers: list[tuple[float, int, int, bool, int]] = []
+        self.skeletons: list[str] = []
+        self.sizes: list[int] = []
+        self.words: list[int] = []
+        self.joined: list[str] = []
+        self.han: list[bool] = []
+
+    def add(self, name: Name) -> None:
+        for part in name.words:
+            word_id = self.ids.get(part)
+            if word_id is None:
+                word_id = self.ids[part] = len(self.texts)
+                self.texts.append(part.text)
+                self.keys.append(part.key)
+                self.numbers.append(word_numbers(part))
+                self.skeletons.append(word_skeleton(part.text))
+            self.words.append(word_id)
+        self.sizes.append(len(name.words))
+        self.joined.append(JOINED_SEPARATOR.join(joined(name)))
+        self.han.append(name.han)
+
+    def build(self) -> WordsOfNames:
+        offsets = np.zeros(len(self.sizes) + 1, dtype=np.int64)
+        np.cumsum(np.array(self.sizes, dtype=np.int64), out=offsets[1:])
+        return WordsOfNames(
+            self.texts,
+            self.keys,
+            np.array(self.numbers, dtype=np.float64).reshape(-1, 5),
+            self.skeletons,
+            offsets,
+            np.array(self.words, dtype=np.int64),
+            self.joined,
+            np.array(self.han, dtype=bool),
+        )

@@ -167,8 +167,9 @@ def search(
         for number, _, _ in index.by_identifier(identifier):
             rows_by_entry.setdefault(number, index.names_of(number)[:1])
             by_identifier.add(number)
-    listed = [index.name(row) for rows in rows_by_entry.values() for row in rows]
-    bounds = NameBounds(names, listed).best()
+    # candidates are bounded from the index's arrays; only those that could match are loaded
+    listed_rows = [row for rows in rows_by_entry.values() for row in rows]
+    bounds = NameBounds(names, index.word_table(listed_rows)).best()
     least = cutoff - most_added(weights, query)  # the name score a match needs at least
     start = 0
     results: list[Match] = []
@@ -182,7 +183,7 @@ def search(
         candidate = Listed(
             entity_id=entry.entity_id,
             schema=entry.schema,
-            names=listed[first:start],
+            names=[index.name(row) for row in rows],
             countries=entry.countries,
             birth_dates=entry.birth_dates,
             identifiers={identifier_key(v): (p, v) for p, v in entry.identifiers},
