@@ -197,11 +197,8 @@ class _Words:
 
     def __init__(self, table: WordTable, at: npt.NDArray[np.intp]) -> None:
         self.table = table
-        self.weights = table.numbers[:, 0]
-        self.lengths = table.numbers[:, 1]
-        self.kinds = table.numbers[:, 2]
-        self.initials = table.numbers[:, 3] > 0
-        self.firsts = table.numbers[:, 4]
+        self.weights, self.lengths, self.kinds, initials, self.firsts = table.numbers.T
+        self.initials = initials > 0
         self.sizes = table.sizes[at]
         self.starts = np.concatenate(([0], np.cumsum(self.sizes[:-1]))).astype(np.intp)
         self.totals = np.add.reduceat(self.weights, self.starts)
