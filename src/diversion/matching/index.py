@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -315,44 +315,52 @@ class NameIndex:
             self._by_entry = dict(by_entry)
         return self._by_entry.get(entry, [])
 
-    def _words_with(self, keys: Iterable[str]) -> set[int]:
-        """The listed words that have any of these blocking keys."""
+    def _words_with(self, keys: Iterable[str]) -> list[int]:
+        """The listed words that have any of these blocking keys (a word may come twice)."""
         hashes = np.array([_hash(k) for k in keys], dtype=np.int64)
         left = np.searchsorted(self.key_hashes, hashes, side="left")
         right = np.searchsorted(self.key_hashes, hashes, side="right")
-        found: set[int] = set()
+        key_words = self.key_words
+        found: list[int] = []
         for lo, hi in zip(left.tolist(), right.tolist(), strict=True):
             if hi > lo:
-                found.update(self.key_words[lo:hi].tolist())
+                found += key_words[lo:hi].tolist()
         return found
 
-    def _find_similar_words(self, word: str, spelling: str = "") -> list[tuple[int, float]]:
-        """Listed words alike enough to find names by. A short word one typo away ("Omer"
-        for "Omar") only if it is rare: such a word never makes a match without one spelled
-        alike, and in a large index the common ones cost more time than they find.
+    def _find_similar_words(self, word: str, spelling: str = "") -> _AlikeWords:
+        """Listed words alike enough to find names by, as runs of `postings` with the weight
+        each finds them with. A short word one typo away ("Omer" for "Omar") only if it is
+        rare: such a word never makes a match without one spelled alike, and in a large
+        index the common ones cost more time than they find.
 
         Keys fold letters (kh -> x), so a typo across a fold hides from the key's deletions
         ("lakahl" against "lakhal", key "laxal"); the keys of the query word's own spelling
         with a letter left out find such words, at `SPELLING_PROBE_SIMILARITY`."""
         keys = blocking_keys(word)
+        probes = spelling_keys(spelling) - keys
         found = self._words_with(keys)
-        by_spelling = self._words_with(spelling_keys(spelling) - keys) - found
-        out: list[tuple[int, float]] = [(w, SPELLING_PROBE_SIMILARITY) for w in by_spelling]
+        alike: dict[int, float] = {}
+        if probes:
+            for word_id in self._words_with(probes):
+                alike[word_id] = SPELLING_PROBE_SIMILARITY
         probe = _probe(word)
+        offsets, words = self.offsets, self.words
         short_typo_limit = max(len(self.names) * SHORT_TYPO_SHARE, 50)
-        for word_id in found:
-            other = self.words[word_id]
+        for word_id in dict.fromkeys(found):
+            other = words[word_id]
             similarity = part_similarity(probe, _probe(other))
             if similarity < MIN_PART_SIMILARITY:
+                alike.pop(word_id, None)
                 continue
             if (
                 similarity == SHORT_TYPO_SIMILARITY
                 and min(len(word), len(other)) <= 4
-                and self.offsets[word_id + 1] - self.offsets[word_id] > short_typo_limit
+                and offsets[word_id + 1] - offsets[word_id] > short_typo_limit
             ):
+                alike.pop(word_id, None)
                 continue
-            out.append((word_id, similarity))
-        return out
+            alike[word_id] = similarity
+        return _AlikeWords.of(self, alike)
 
     def candidates(
         self, names: Sequence[Name], limit: int = 30, schema: str = "LegalEntity"
@@ -365,20 +373,13 @@ class NameIndex:
         query has rarer ones, but they still weigh in the best names found, and two of them
         together ("Ali", "Ahmad") find the few names that have both."""
         total = len(self.names)
-        common = max(COMMON_SHARE * total, 50)
         rare: list[tuple[IntArray, float, int]] = []  # names, weight, query word number
         held_back: list[tuple[IntArray, float]] = []  # per query word, its best common word
         for number, (word, spelling) in enumerate(_query_words(names).items()):
-            best_common: tuple[IntArray, float] | None = None
-            for word_id, similarity in self._similar_words(word, spelling):
-                lo, hi = int(self.offsets[word_id]), int(self.offsets[word_id + 1])
-                weight = similarity * float(self.word_weights[word_id])
-                if hi - lo <= common:
-                    rare.append((self.postings[lo:hi], weight, number))
-                elif best_common is None or weight > best_common[1]:
-                    best_common = (self.postings[lo:hi], weight)
-            if best_common is not None:
-                held_back.append(best_common)
+            alike = self._similar_words(word, spelling)
+            rare.extend((rows, weight, number) for rows, weight in alike.rare)
+            if alike.common is not None:
+                held_back.append(alike.common)
         if not rare:  # only common words: they find the names after all
             rare = [(rows, weight, number) for number, (rows, weight) in enumerate(held_back)]
             held_back = []
@@ -458,6 +459,29 @@ class NameIndex:
 
     def by_identifier(self, value: str) -> list[tuple[int, str, str]]:
         return self.identifiers.get(identifier_key(value), [])
+
+
+class _AlikeWords(NamedTuple):
+    """What one query word finds: the postings of its alike rare words, each with its
+    weight, and its best alike common word (which finds names only with others)."""
+
+    rare: list[tuple[IntArray, float]]
+    common: tuple[IntArray, float] | None
+
+    @classmethod
+    def of(cls, index: NameIndex, alike: dict[int, float]) -> _AlikeWords:
+        common_size = max(COMMON_SHARE * len(index.names), 50)
+        offsets, weights, postings = index.offsets, index.word_weights, index.postings
+        rare: list[tuple[IntArray, float]] = []
+        common: tuple[float, int, IntArray] | None = None
+        for word_id in sorted(alike):
+            lo, hi = int(offsets[word_id]), int(offsets[word_id + 1])
+            weight = alike[word_id] * float(weights[word_id])
+            if hi - lo <= common_size:
+                rare.append((postings[lo:hi], weight))
+            elif common is None or weight > common[0]:
+                common = (weight, word_id, postings[lo:hi])
+        return cls(rare, None if common is None else (common[2], common[0]))
 
 
 def _look_up(found: IntArray, rows: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:

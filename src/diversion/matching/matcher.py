@@ -160,8 +160,9 @@ def search(
 ) -> list[Match]:
     names = query.names()
     rows_by_entry: dict[int, list[int]] = {}
-    for row in index.candidates(names, candidates, query.schema):
-        rows_by_entry.setdefault(int(index.name_entry[row]), []).append(row)
+    rows = index.candidates(names, candidates, query.schema)
+    for row, number in zip(rows, index.name_entry[rows].tolist(), strict=True):
+        rows_by_entry.setdefault(number, []).append(row)
     by_identifier: set[int] = set()
     for identifier in query.identifiers:
         for number, _, _ in index.by_identifier(identifier):
