@@ -234,6 +234,114 @@ def test_short_forms_of_a_given_name(a: str, b: str) -> None:
     assert pair_score(a, b.rsplit(" ", 1)[0] + " Ivanov", "Person") < DEFAULT_THRESHOLD
 
 
+def test_latvian_forms_and_arabic_romanisations_of_one_given_name() -> None:
+    # Latvian documents add the nominative -s (Sergejs); Usama and Osama are one name
+    assert pair_score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("Usama bin Ladin", "Osama bin Laden", "Person") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Bashar al-Assad", ["bashar", "assad"]),
+        ("Bachar el-Assad", ["bachar", "assad"]),
+        ("'Abd al-Aziz al-Nuristani", ["abdul", "aziz", "nuristani"]),
+        ("Zia-ul-Haq", ["zia", "haq"]),
+        ("Al Capone", ["al", "capone"]),  # a first word is a given name, not the article
+        ("Hassan al", ["hassan", "al"]),
+        ("علي آل حسين", ["ly", "al", "hsyn"]),  # آل, "family of", is a word of its own
+    ],
+)
+def test_the_arabic_article_inside_a_romanised_name(name: str, words: list[str]) -> None:
+    assert [p.text for p in analyse(name, "Person").parts] == words
+
+
+def test_names_with_and_without_the_article_meet() -> None:
+    assert pair_score("Bachar el-Assad", "Bashar al-Assad", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani", "Person") >= 0.9
+
+
+def test_a_legal_form_misspelt_by_one_letter_is_still_the_form() -> None:
+    assert analyse("Siemens Aktiengeselschaft", "Company").forms == analyse("Siemens AG").forms
+    assert pair_score("Siemens Aktiengeselschaft", "Siemens AG") >= DEFAULT_THRESHOLD
+    # words shorter than ten letters are too often names: "Obshestvo" is left as it is
+    assert analyse("Tovarishestvo Alfa", "Company").forms == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "aliases"),
+    [
+        ("Al-Qa'ida/Islamic Army", "Organization", ["Al-Qa'ida", "Islamic Army"]),
+        ("Alfa / Beta Ltd", "Company", ["Alfa", "Beta Ltd"]),
+        # a side of only generic words or legal forms is no alias
+        ("ABC Import/Export Co", "Company", ["ABC Import"]),
+        ("Elem Group TOO/LLP", "Company", ["Elem Group TOO"]),
+        # letters, not words, around the slash; and people's names are not cut
+        ("Bowne Global Solutions Denmark A/S", "Company", []),
+        ("Mohammed/Muhammad Ali", "Person", []),
+    ],
+)
+def test_names_between_slashes_are_aliases(name: str, schema: str, aliases: list[str]) -> None:
+    assert [n.original for n in analyse_all(name, schema)][1:] == aliases
+
+
+def test_an_alias_between_slashes_keeps_the_legal_form() -> None:
+    alfa = analyse_all("Alfa / Beta Ltd", "Company")[1]
+    assert alfa.original == "Alfa" and alfa.forms == analyse("Beta Ltd", "Company").forms
+    assert pair_score("Al Qaeda", "Al-Qa'ida/Islamic Army", "Organization") >= DEFAULT_THRESHOLD
+
+
+def test_a_region_names_a_branch_not_another_firm() -> None:
+    assert pair_score("faberlic", "FABERLIC EUROPE Sp. z o.o.") >= DEFAULT_THRESHOLD
+    assert analyse("Faberlic Europe", "Company").parts[1].kind == GENERIC
+
+
+@pytest.mark.parametrize(
+    ("syllable", "south", "north"),
+    [("김", "gim", "kim"), ("정", "jeong", "jong"), ("은", "eun", "un"), ("태", "tae", "thae")],
+)
+def test_hangul_syllables_are_spelled_both_ways(syllable: str, south: str, north: str) -> None:
+    from diversion.matching.vocabulary import vocabulary
+
+    assert vocabulary().hangul.read(syllable) == (south, north)
+
+
+def test_a_korean_name_in_hangul_is_read_syllable_by_syllable() -> None:
+    hangul = analyse("김정은", "Person").parts
+    assert [p.text for p in hangul] == ["gim", "jeong", "eun"]
+    # keyed as the lists spell North Korean names
+    assert [p.key for p in hangul] == [p.key for p in analyse("Kim Jong Un", "Person").parts]
+    # a firm's name is words, not syllables
+    assert len(analyse("삼성전자", "Company").parts) == 1
+
+
+@pytest.mark.parametrize(
+    ("hangul", "latin"),
+    [
+        ("김정은", "KIM Jong Un"),
+        ("최룡해", "CHOE RYONG HAE"),  # UN list spelling
+        ("박근혜", "Park Geun-hye"),  # a South Korean passport spelling of the surname
+    ],
+)
+def test_korean_names_in_hangul_meet_their_listed_spellings(hangul: str, latin: str) -> None:
+    assert pair_score(hangul, latin, "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound(hangul, latin, "Person")  # the bound holds across scripts
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("김종은", "김정은"),  # name_bench: one syllable block differs
+        ("이재형", "이재명"),
+        ("종수 김", "KIM, Yo'ng-su"),  # Jong is not Yong
+        ("민수 영일 강", "KANG, Min"),  # a Korean name has no middle names
+    ],
+)
+def test_korean_names_differing_by_a_syllable_do_not_match(a: str, b: str) -> None:
+    assert pair_score(a, b, "Person") < DEFAULT_THRESHOLD
+    assert _check_bound(a, b, "Person")
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

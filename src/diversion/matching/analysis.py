@@ -34,11 +34,17 @@ PLACE = "place"
 PATRONYMIC = "patronymic"
 NUMBER = "number"
 INITIAL = "initial"
+HANGUL = "hangul"  # a syllable of a person's name in Hangul, before it is spelled
+# a word of Hangul syllable blocks only
+HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 PERSON_SCHEMATA = frozenset({"Person"})
 PINYIN_SPAN = 4  # words of a pinyin company word or form written apart ("you xian gong si")
 # Arabic and Berber particles before a father's name: "Muhammad bin Salman".
 NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+# the Arabic article as romanised inside names (al-Assad, el-Assad, Zia-ul-Haq)
+ARTICLES = frozenset({"al", "el", "ul"})
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 # Digits written for letters in people's names ("Ig0r Sech1n") to dodge screening.
@@ -47,6 +53,7 @@ DIGIT_LETTERS = str.maketrans(
 )
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|[-]?(?:й|я|е|ый|ая|ое))$")
 _QUOTED = re.compile(r"[«\"“„”]([^«»\"“”„]+)[»\"”“]")
+_SLASHED = re.compile(r"(?<=[^\W\d_]{3})\s*/\s*(?=[^\W\d_]{3})")
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 _FORMERLY = re.compile(
     r"^(?:formerly|f\.?k\.?a\.?|a\.?k\.?a\.?|also known as|ранее|бывш\.?)\s+", re.I
@@ -161,19 +168,42 @@ def _is_place(text: str) -> bool:
     )
 
 
+def slashed_aliases(name: str) -> list[str]:
+    """The names an organisation's name gives between slashes ("Al-Qa'ida/Islamic Army"),
+    when there are words on both sides (not "A/S" or "c/o")."""
+    pieces = [" ".join(p.split()) for p in _SLASHED.split(name)]
+    return [p for p in pieces if p] if len(pieces) > 1 else []
+
+
 def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     """The name and its aliases, analysed. An alias cut out of the name ("Элем Групп" from
-    "АО «Элем Групп»") keeps the name's legal form, so that forms still compare."""
+    "АО «Элем Групп»") keeps the name's legal form, so that forms still compare. A firm's
+    name between slashes is an alias only with a word of its own: "Import/Export" gives
+    no alias "Export Co"."""
     out: list[Name] = []
     whole: Name | None = None
-    for alias in split_aliases(name):
+    aliases = split_aliases(name)
+    slashed = [] if schema in PERSON_SCHEMATA else slashed_aliases(aliases[0] if aliases else "")
+    for alias in aliases + [a for a in slashed if a not in aliases]:
         analysed = analyse(alias, schema)
         if whole is None:
             whole = analysed
+        elif alias in slashed and not _has_own_word(analysed):
+            continue
         elif not analysed.forms and whole.forms:
             analysed = replace(analysed, forms=whole.forms, form_words=whole.form_words)
         out.append(analysed)
     return out
+
+
+def _has_own_word(name: Name) -> bool:
+    """Whether a name has a word that is neither generic nor a legal form."""
+    generic = vocabulary().generic
+    forms = {w for words in name.form_words for w in words.split()}
+    return any(
+        p.kind in (NAME, PATRONYMIC) and p.text not in generic and p.text not in forms
+        for p in name.parts
+    )
 
 
 def _han_tokens(run: str) -> list[tuple[str, str]]:
@@ -242,14 +272,19 @@ def _read_pinyin(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def _tokens(name: str) -> list[tuple[str, str]]:
-    """(ascii token, provisional kind) for every word of the name, Han included."""
+def _tokens(name: str, person: bool = False) -> list[tuple[str, str]]:
+    """(ascii token, provisional kind) for every word of the name, Han included. A person's
+    name in Hangul is read syllable by syllable (김정은: 김, 정, 은), as the lists write
+    Korean names (Kim Jong Un); each syllable is spelled by `_part`."""
     out: list[tuple[str, str]] = []
     for is_han, piece in han_runs(unicodedata.normalize("NFKC", name)):
         if is_han:
             out.extend(_han_tokens(simplified(piece)))
             continue
         for word in words_of(piece):
+            if person and HANGUL_WORD.fullmatch(word):
+                out.extend((syllable, HANGUL) for syllable in word)
+                continue
             folded = to_ascii(word)
             ordinal = _ORDINAL.match(word.casefold())
             if ordinal:  # "13th", "1-й"
@@ -292,13 +327,13 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     """Take one name apart. Legal forms are only looked for in names of organisations."""
     vocab = vocabulary()
     person = schema in PERSON_SCHEMATA
-    tokens = _tokens(name)
+    tokens = _tokens(name, person)
     if not person:
         tokens = _read_numbers(_read_pinyin(tokens))
     forms: set[str] = set()
     form_words: list[str] = []
     kept: list[tuple[str, str]] = []
-    plain = [t for t, _ in tokens]
+    plain = [t if person or k != NAME else vocab.form_spelling(t) for t, k in tokens]
     i = 0
     while i < len(tokens):
         token, kind = tokens[i]
@@ -316,6 +351,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
             continue
         kept.append((token, kind))
         i += 1
+    if person and not _ARABIC_LETTER.search(name):
+        kept = _without_articles(kept)
     if not any(kind != "form" for _, kind in kept) and form_words and not person:
         # a name that is only a legal form ("LLC") keeps it as its name
         kept = [(w, NAME) for w in " ".join(form_words).split() if not w.startswith("form:")]
@@ -337,6 +374,22 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         parts = [p if p.kind == NUMBER else Part(p.text, NAME, p.key) for p in parts]
     han = any(is_han for is_han, _ in han_runs(name))
     return Name(name, schema, tuple(parts), frozenset(forms), tuple(form_words), han)
+
+
+def _without_articles(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A romanised person's name without the Arabic article inside it: al-Assad, el-Assad
+    and Assad are one family name. "'Abd al-Aziz" is written "Abdul Aziz" too, so "abd" and
+    its article become "abdul". (In Arabic script the article is joined to its word; a word
+    "al" there is آل, "family of", and is kept.)"""
+    out: list[tuple[str, str]] = []
+    last = len(kept) - 1
+    for i, (token, kind) in enumerate(kept):
+        if token in ARTICLES and 0 < i < last:
+            if out[-1][0] == "abd":
+                out[-1] = ("abdul", kind)
+            continue
+        out.append((token, kind))
+    return out
 
 
 def _join_letters(parts: list[Part]) -> list[Part]:
@@ -381,6 +434,11 @@ def _part(
     token: str, person: bool, position: int, kept: list[tuple[str, str]], kind: str = NAME
 ) -> Part:
     vocab = vocabulary()
+    if kind == HANGUL:
+        # spelled as South Korea does (a Hangul name against another compares these), keyed
+        # as the lists spell North Korean names (Kim Jong Un), so that it meets them
+        south, north = vocab.hangul.read(token) or (token, token)
+        return Part(south, NAME, romanisation_key(north))
     if kind == NUMBER or (kind == NAME and token in ROMAN and not person and position > 0):
         number = ROMAN.get(token, token).lstrip("0") or "0"
         return Part(number, NUMBER, number)

@@ -10,13 +10,14 @@ addresses).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
 from diversion.matching.analysis import (
     GENERIC,
+    HANGUL_WORD,
     INITIAL,
     NAME,
     PATRONYMIC,
@@ -174,16 +175,36 @@ def _same_spelling(a: Part, b: Part) -> float:
     return KEY_SIMILARITY if a.key == b.key else 0.0
 
 
+def _same_syllable(a: Part, b: Part) -> float:
+    """Syllables of two Hangul names: the same block or not (종 jong is not 정 jeong)."""
+    return 1.0 if a.text == b.text else 0.0
+
+
+def _korean_spelling(a: Part, b: Part) -> float:
+    """A syllable of a Hangul name against a Latin spelling: spelled or keyed alike (정
+    jeong, key jong, meets Jong), or one surname (박 Bak and Park); a letter more or less is
+    another syllable (Jong is not Yong, Sang is not Song)."""
+    if a.text == b.text:
+        return 1.0
+    if a.key == b.key:
+        return KEY_SIMILARITY
+    return NICKNAME_SIMILARITY if same_given_name(a.text, b.text) else 0.0
+
+
 def align(
-    query: Sequence[Part], listed: Sequence[Part], person: bool = True, strict: bool = False
+    query: Sequence[Part],
+    listed: Sequence[Part],
+    person: bool = True,
+    similarity_of: Callable[[Part, Part], float] = part_similarity,
+    no_middle_names: bool = False,
 ) -> Alignment:
     """Pair the words of two names, best pairs first, in any order.
 
     The score is a weighted Dice coefficient: matched weight (times similarity) on both sides
     over all weight on both sides. Unmatched parts of the longer name count half, so a list
-    entry with a middle name still matches the two-word name on a declaration.
+    entry with a middle name still matches the two-word name on a declaration; not in
+    Chinese and Korean names (`no_middle_names`), whose words are syllables of given names.
     """
-    similarity_of = _same_spelling if strict else part_similarity
     scored = sorted(
         ((similarity_of(q, c), i, j) for i, q in enumerate(query) for j, c in enumerate(listed)),
         reverse=True,
@@ -224,8 +245,8 @@ def align(
     extra_weight = LONGER_SIDE_EXTRA if person else FIRM_EXTRA
     if min(len(query), len(listed)) == 1 and max(len(query), len(listed)) > 1:
         extra_weight = 1.0  # one word ("LUCAS", "JOHN") is not enough for a longer name
-    if strict:
-        # a Han name has no middle names: 张建 and 张淑兰建 have different given names
+    if no_middle_names:
+        # 张建 and 张淑兰建, 김영 and 김영수 have different given names
         extra_weight = CONFLICT_WEIGHT
     denominator = total_matched + CONFLICT_WEIGHT * 2 * conflict + extra_weight * extra
     score = matched / denominator if denominator else 0.0
@@ -289,16 +310,28 @@ def run_together(query: Name, listed: Name) -> tuple[float, str, str]:
 def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
     """Aligned name parts, in any order, across scripts and romanisations."""
     person = query.is_person or listed.is_person
-    # a person's name in Han characters: its syllables are characters, not spellings
-    strict = person and (query.han or listed.han)
-    alignment = align(query.words, listed.words, person, strict)
+    # a person's name in Han characters: its syllables are characters, not spellings; two
+    # names in Hangul: syllable blocks, spelled alike or not
+    han = person and (query.han or listed.han)
+    in_hangul = [person and bool(HANGUL_WORD.search(n.original)) for n in (query, listed)]
+    hangul = all(in_hangul)
+    similarity_of = (
+        _same_syllable
+        if hangul
+        else _korean_spelling
+        if any(in_hangul)
+        else _same_spelling
+        if han
+        else part_similarity
+    )
+    alignment = align(query.words, listed.words, person, similarity_of, han or any(in_hangul))
     score = alignment.score
     how = ", ".join(
         f"{q.text}={c.text}" if s == 1.0 else f"{q.text}~{c.text} ({s:.2f})"
         for q, c, s in alignment.pairs
     )
     written_together = False
-    joined, joined_q, joined_c = run_together(query, listed)
+    joined, joined_q, joined_c = (0.0, "", "") if hangul else run_together(query, listed)
     if joined > score:
         score = joined
         how = f"{joined_q}~{joined_c} written together ({joined:.2f})"

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pypinyin import lazy_pinyin
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from rigour.text.translit import ascii_text
 
 from diversion.reference import ReferenceData, describe, load_yaml, package_file
@@ -28,7 +30,10 @@ FILES = (
     "homoglyphs.yml",
     "generic_words.yml",
     "nicknames.yml",
+    "korean.yml",
 )
+HANGUL_FIRST = 0xAC00  # 가, the first Hangul syllable block
+MISSPELT_FORM_LENGTH = 10  # a word of a legal form this long is recognised with one typo
 _SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
 
@@ -46,6 +51,32 @@ def references() -> list[ReferenceData]:
 class Homoglyphs:
     to_latin: dict[str, str]
     to_cyrillic: dict[str, str]
+
+
+@dataclass(frozen=True)
+class HangulLetters:
+    """The Latin spellings of Hangul's initials, vowels and finals, each a pair: South
+    Korean Revised Romanization and the North Korean official spelling (`korean.yml`)."""
+
+    initials: tuple[tuple[str, str], ...]
+    vowels: tuple[tuple[str, str], ...]
+    finals: tuple[tuple[str, str], ...]
+
+    def read(self, syllable: str) -> tuple[str, str] | None:
+        """A Hangul syllable block in both spellings (정: jeong, jong), or None."""
+        code = ord(syllable) - HANGUL_FIRST
+        if not 0 <= code < len(self.initials) * len(self.vowels) * len(self.finals):
+            return None
+        per_initial = len(self.vowels) * len(self.finals)
+        initial, vowel, final = (
+            self.initials[code // per_initial],
+            self.vowels[code % per_initial // len(self.finals)],
+            self.finals[code % len(self.finals)],
+        )
+        return (
+            initial[0] + vowel[0] + final[0],
+            initial[1] + vowel[1] + final[1],
+        )
 
 
 @dataclass
@@ -72,8 +103,10 @@ class Vocabulary:
     number_words: dict[str, str] = field(default_factory=dict)
     # a given name's forms (William, Bill, Billy) share a group number
     nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
+    hangul: HangulLetters = field(default_factory=lambda: HangulLetters((), (), ()))
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _longest_form: int = field(default=1)
+    _long_form_words: tuple[str, ...] = field(default=())
     longest_han: int = field(default=1)  # characters of the longest Han form, place or word
 
     def __post_init__(self) -> None:
@@ -82,6 +115,9 @@ class Vocabulary:
             re.compile("|".join(re.escape(v) for v in ordered)) if ordered else None
         )
         self._longest_form = max((len(f) for f in self.legal_forms), default=1)
+        self._long_form_words = tuple(
+            sorted({w for f in self.legal_forms for w in f if len(w) >= MISSPELT_FORM_LENGTH})
+        )
         han_tables = (self.han_legal_forms, self.han_places, self.han_words)
         self.longest_han = max((len(k) for table in han_tables for k in table), default=1)
 
@@ -104,6 +140,13 @@ class Vocabulary:
     def _variant_of(self, found: re.Match[str]) -> str:
         return self.variants[found.group()]
 
+    def form_spelling(self, token: str) -> str:
+        """The word of a legal form a long word misspells by one letter ("Aktiengeselschaft"),
+        else the word itself. Only words this long: a shorter one is too often a name."""
+        if len(token) < MISSPELT_FORM_LENGTH or not self._long_form_words:
+            return token
+        return _form_spelling(token, self._long_form_words)
+
     def legal_form_at(self, tokens: list[str], start: int) -> tuple[int, str] | None:
         """The longest legal form starting at `start`: (its length in tokens, its class)."""
         for size in range(min(self._longest_form, len(tokens) - start), 0, -1):
@@ -111,6 +154,12 @@ class Vocabulary:
             if found is not None:
                 return size, found
         return None
+
+
+@lru_cache(maxsize=20_000)
+def _form_spelling(token: str, form_words: tuple[str, ...]) -> str:
+    found = process.extractOne(token, form_words, scorer=OSA.distance, score_cutoff=1)
+    return token if found is None else str(found[0])
 
 
 def fold_surface(text: str, letters: dict[str, str]) -> list[str]:
@@ -268,7 +317,15 @@ def vocabulary() -> Vocabulary:
     for digits, spelled in (generic.get("number_words") or {}).items():
         for word in _single_words(_strings(spelled), letters):
             number_words.setdefault(word, str(digits))
+    korean = load_yaml(data_path("korean.yml")) or {}
+    hangul = HangulLetters(
+        *(
+            tuple(zip(korean[table]["rr"], korean[table]["dprk"], strict=True))
+            for table in ("initials", "vowels", "finals")
+        )
+    )
     return Vocabulary(
+        hangul=hangul,
         number_words=number_words,
         nicknames={name: frozenset(groups) for name, groups in nicknames.items()},
         letters=letters,
