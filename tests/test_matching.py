@@ -342,6 +342,31 @@ def test_korean_names_differing_by_a_syllable_do_not_match(a: str, b: str) -> No
     assert _check_bound(a, b, "Person")
 
 
+def test_a_typo_in_a_firms_coined_name_is_a_misspelling() -> None:
+    # a firm's one distinctive word one typo away still matches; a person's does not
+    assert pair_score("Appel Inc.", "Apple Inc.") >= DEFAULT_THRESHOLD
+    assert pair_score("CHERNOMORNEFTEGAZ", "CHORNOMORNAFTOGAZ") >= DEFAULT_THRESHOLD
+    assert pair_score("Appel", "Apple", "Person") < pair_score("Appel", "Apple", "Company")
+
+
+def test_initials_written_for_an_abbreviation_are_expanded() -> None:
+    assert [p.text for p in analyse("U.S. Department of State", "Organization").parts] == [
+        "united",
+        "states",
+        "department",
+        "state",
+    ]
+    assert analyse("A.B.C. Company", "Company").parts[0].text == "abc"
+
+
+def test_a_name_split_inside_a_word_meets_the_name_with_a_patronymic() -> None:
+    full = "Nikolai Platonovich Patrushev"
+    assert pair_score("Nikolai Patr ushev", full, "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound("Nikolai Patr ushev", full, "Person")
+    # written together without the patronymic only against a name that has none
+    assert pair_score("Nikolai Ivanovich Patrushev", full, "Person") < DEFAULT_THRESHOLD
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

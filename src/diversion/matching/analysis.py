@@ -393,7 +393,9 @@ def _without_articles(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _join_letters(parts: list[Part]) -> list[Part]:
-    """Initials of a firm are one word, in their order: "A.B.C." is "abc", not "cba"."""
+    """Initials of a firm are one word, in their order: "A.B.C." is "abc", not "cba"; an
+    abbreviation written so is expanded ("U.S." is "united states")."""
+    abbreviations = vocabulary().abbreviations
     out: list[Part] = []
     run: list[Part] = []
     for part in [*parts, Part("", "end", "")]:
@@ -402,7 +404,10 @@ def _join_letters(parts: list[Part]) -> list[Part]:
             continue
         if len(run) > 1:
             text = "".join(p.text for p in run)
-            out.append(Part(text, NAME, romanisation_key(text)))
+            if text in abbreviations:
+                out.extend(_part(w, False, 0, []) for w in abbreviations[text].split())
+            else:
+                out.append(Part(text, NAME, romanisation_key(text)))
         else:
             out.extend(run)
         run = []

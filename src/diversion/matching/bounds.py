@@ -30,6 +30,7 @@ from diversion.matching.analysis import INITIAL, NAME, PATRONYMIC, Name, Part
 from diversion.matching.features import (
     DISTINCTIVE_SIMILARITY,
     FIRM_EXTRA,
+    FIRM_FLOOR,
     INITIAL_SIMILARITY,
     JOINED_SIMILARITY,
     KEY_SIMILARITY,
@@ -154,14 +155,12 @@ def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
     q = _Words(query, q_at)
     c = _Words(listed, c_at)
     similarity = _similarity(q, c)
+    # a person's name pair credits from the higher floor; a firm query's may pair firms
+    floor = SIMILARITY_FLOOR if q.person.all() else min(SIMILARITY_FLOOR, FIRM_FLOOR)
     credit = np.where(
         similarity >= 1.0,
         1.0,
-        np.where(
-            similarity >= MIN_PART_SIMILARITY,
-            (similarity - SIMILARITY_FLOOR) / (1.0 - SIMILARITY_FLOOR),
-            0.0,
-        ),
+        np.where(similarity >= MIN_PART_SIMILARITY, (similarity - floor) / (1.0 - floor), 0.0),
     )
     # each word's best credit in each name of the other side, times its weight, summed
     best_in_listed = np.maximum.reduceat(credit, c.starts, axis=1)  # query word x listed name

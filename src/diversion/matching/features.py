@@ -46,6 +46,9 @@ _VOWEL_GROUPS = re.compile("[aeiouy]+")
 # A pair of similar words counts for (similarity - FLOOR) / (1 - FLOOR): one typo in a long
 # word costs little, two in a short word most of the pair.
 SIMILARITY_FLOOR = 0.3
+# a firm's name is coined: a typo in its distinctive word ("Appel", "Stellaris") is more
+# often a misspelling than another firm; a person's near name is often another person's
+FIRM_FLOOR = 0.2
 CREDIT_POWER = 1.0
 LONGER_SIDE_EXTRA = 0.5  # unmatched words of the name with more words count this much
 FIRM_EXTRA = 0.25  # the same for firms: an extra word more often names another firm
@@ -154,10 +157,10 @@ def _edit_budget(length: int) -> int:
     return 2
 
 
-def credit(similarity: float) -> float:
+def credit(similarity: float, floor: float = SIMILARITY_FLOOR) -> float:
     if similarity >= 1.0:
         return 1.0
-    base = max(0.0, (similarity - SIMILARITY_FLOOR) / (1.0 - SIMILARITY_FLOOR))
+    base = max(0.0, (similarity - floor) / (1.0 - floor))
     return float(base**CREDIT_POWER)
 
 
@@ -234,7 +237,7 @@ def align(
         elif c.kind == INITIAL and q.kind != INITIAL:
             left_q += weight_q - weight_c
             weight_q = weight_c
-        matched += (weight_q + weight_c) * credit(s)
+        matched += (weight_q + weight_c) * credit(s, SIMILARITY_FLOOR if person else FIRM_FLOOR)
         total_matched += weight_q + weight_c
     left_q += sum(part_weight(p) for p in query_left)
     left_c += sum(part_weight(p) for p in listed_left)
@@ -260,23 +263,33 @@ def _joined(parts: Sequence[Part]) -> str:
     return "".join(romanisation_key(p.text) if p.kind == PATRONYMIC else p.key for p in parts)
 
 
-def joined_spellings(name: Name) -> list[tuple[str, int]]:
-    """The name's words run together, and again with its legal forms written out, each with
-    the number of words it was written in."""
+def joined_spellings(name: Name, without_patronymic: bool = True) -> list[tuple[str, int]]:
+    """The name's words run together, and again with its legal forms written out, or
+    without its patronymic ("Nikolai Patr ushev" is Nikolai Platonovich Patrushev; only
+    against a name without one, or the patronymics would not be compared), each with the
+    number of words it was written in."""
     plain, count = _joined(name.words), len(name.words)
+    spellings = [(plain, count)]
     written = [w for w in name.form_words if ":" not in w]
-    if not written:
-        return [(plain, count)]
-    forms = plain + "".join(w.replace(" ", "") for w in written)
-    return [(plain, count), (forms, count + sum(len(w.split()) for w in written))]
+    if written:
+        forms = plain + "".join(w.replace(" ", "") for w in written)
+        spellings.append((forms, count + sum(len(w.split()) for w in written)))
+    others = [p for p in name.words if p.kind != PATRONYMIC]
+    if without_patronymic and len(others) < count and len(others) >= 2:
+        spellings.append((_joined(others), len(others)))
+    return spellings
 
 
 def _joined_forms(query: Name, listed: Name) -> list[tuple[str, str, bool]]:
-    """The two names run together, with and without their legal forms written out, and
+    """The two names run together in each of their spellings (`joined_spellings`), and
     whether the two are split into the same number of words."""
-    q, c = joined_spellings(query), joined_spellings(listed)
-    pairs = [(q[0], c[0]), (q[-1], c[-1]), (q[0], c[-1]), (q[-1], c[0])]
-    return list(dict.fromkeys((a, b, n == m) for (a, n), (b, m) in pairs))
+    q = joined_spellings(query, not _has_patronymic(listed))
+    c = joined_spellings(listed, not _has_patronymic(query))
+    return list(dict.fromkeys((a, b, n == m) for a, n in q for b, m in c))
+
+
+def _has_patronymic(name: Name) -> bool:
+    return any(p.kind == PATRONYMIC for p in name.words)
 
 
 def _joined_similarity(joined_q: str, joined_c: str, same_split: bool) -> float:
