@@ -349,6 +349,12 @@ def test_a_typo_in_a_firms_coined_name_is_a_misspelling() -> None:
     assert pair_score("Appel", "Apple", "Person") < pair_score("Appel", "Apple", "Company")
 
 
+def test_one_short_word_misspelt_is_a_typo_two_are_another_name() -> None:
+    assert pair_score("Tim Cock", "Tim Cook", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("JANG YONG SON", "JON, Yong Sang", "Person") < DEFAULT_THRESHOLD
+    assert _check_bound("JANG YONG SON", "JON, Yong Sang", "Person")
+
+
 def test_initials_written_for_an_abbreviation_are_expanded() -> None:
     assert [p.text for p in analyse("U.S. Department of State", "Organization").parts] == [
         "united",

@@ -215,11 +215,18 @@ def align(
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs: list[tuple[Part, Part, float]] = []
+    short_typos = 0
     for similarity, i, j in scored:
         if similarity < MIN_PART_SIMILARITY:
             break
         if i in used_q or j in used_c:
             continue
+        if similarity == SHORT_TYPO_SIMILARITY:
+            # one short word misspelt is a typo; two ("Jang Yong Son", "Jon Yong Sang") are
+            # another name
+            short_typos += 1
+            if short_typos > 1:
+                continue
         used_q.add(i)
         used_c.add(j)
         pairs.append((query[i], listed[j], similarity))
