@@ -349,6 +349,15 @@ def test_a_typo_in_a_firms_coined_name_is_a_misspelling() -> None:
     assert pair_score("Appel", "Apple", "Person") < pair_score("Appel", "Apple", "Company")
 
 
+def test_a_korean_given_names_syllables_keep_their_order() -> None:
+    # the surname may stand first or last; Gwang-su is not Su-gwang
+    assert pair_score("수광 김", "KIM, Su-gwang", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("정은 김", "Kim Jong Un", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("광수 김", "KIM, Su-gwang", "Person") < DEFAULT_THRESHOLD
+    assert pair_score("은정 김", "KIM, Jong Un", "Person") < DEFAULT_THRESHOLD
+    assert _check_bound("광수 김", "KIM, Su-gwang", "Person")
+
+
 def test_one_short_word_misspelt_is_a_typo_two_are_another_name() -> None:
     assert pair_score("Tim Cock", "Tim Cook", "Person") >= DEFAULT_THRESHOLD
     assert pair_score("JANG YONG SON", "JON, Yong Sang", "Person") < DEFAULT_THRESHOLD

@@ -194,6 +194,31 @@ def _korean_spelling(a: Part, b: Part) -> float:
     return NICKNAME_SIMILARITY if same_given_name(a.text, b.text) else 0.0
 
 
+def _in_order(placed: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The word pairs of a Chinese or Korean name whose syllables keep their order: one word
+    (the surname, first or last) may move, the syllables of a given name may not (광수 Gwang-su
+    is not Su-gwang). Pairs out of order are left unmatched."""
+    by_query = sorted(placed)
+    kept: list[tuple[int, int, float]] = []
+    for moved in range(len(by_query)):
+        rest = by_query[:moved] + by_query[moved + 1 :]
+        in_order = [*_longest_in_order(rest), by_query[moved]]
+        if len(in_order) == len(placed):
+            return placed
+        if len(in_order) > len(kept):
+            kept = in_order
+    return kept
+
+
+def _longest_in_order(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The longest run of pairs (sorted by query position) whose listed positions rise."""
+    runs: list[list[tuple[int, int, float]]] = []
+    for pair in pairs:
+        before = [run for run in runs if run[-1][1] < pair[1]]
+        runs.append([*max(before, key=len, default=[]), pair])
+    return max(runs, key=len, default=[])
+
+
 def align(
     query: Sequence[Part],
     listed: Sequence[Part],
@@ -214,7 +239,7 @@ def align(
     )
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs: list[tuple[Part, Part, float]] = []
+    placed: list[tuple[int, int, float]] = []
     short_typos = 0
     for similarity, i, j in scored:
         if similarity < MIN_PART_SIMILARITY:
@@ -229,7 +254,12 @@ def align(
                 continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append((query[i], listed[j], similarity))
+        placed.append((i, j, similarity))
+    if no_middle_names and len(placed) >= 3:
+        placed = _in_order(placed)
+        used_q = {i for i, _, _ in placed}
+        used_c = {j for _, j, _ in placed}
+    pairs = [(query[i], listed[j], similarity) for i, j, similarity in placed]
     query_left = tuple(p for i, p in enumerate(query) if i not in used_q)
     listed_left = tuple(p for j, p in enumerate(listed) if j not in used_c)
     matched = total_matched = left_q = left_c = 0.0
