@@ -365,15 +365,13 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
     han = person and (query.han or listed.han)
     in_hangul = [person and bool(HANGUL_WORD.search(n.original)) for n in (query, listed)]
     hangul = all(in_hangul)
-    similarity_of = (
-        _same_syllable
-        if hangul
-        else _korean_spelling
-        if any(in_hangul)
-        else _same_spelling
-        if han
-        else part_similarity
-    )
+    similarity_of = part_similarity
+    if hangul:
+        similarity_of = _same_syllable
+    elif any(in_hangul):
+        similarity_of = _korean_spelling
+    elif han:
+        similarity_of = _same_spelling
     alignment = align(query.words, listed.words, person, similarity_of, han or any(in_hangul))
     score = alignment.score
     how = ", ".join(

@@ -34,6 +34,7 @@ FILES = (
 )
 HANGUL_FIRST = 0xAC00  # 가, the first Hangul syllable block
 MISSPELT_FORM_LENGTH = 10  # a word of a legal form this long is recognised with one typo
+CACHED_FORM_SPELLINGS = 50_000  # long words whose legal-form reading is kept
 _SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’ʻʼ‘`]")
 
@@ -107,6 +108,7 @@ class Vocabulary:
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _longest_form: int = field(default=1)
     _long_form_words: tuple[str, ...] = field(default=())
+    _form_spellings: dict[str, str] = field(default_factory=dict, repr=False)
     longest_han: int = field(default=1)  # characters of the longest Han form, place or word
 
     def __post_init__(self) -> None:
@@ -145,7 +147,15 @@ class Vocabulary:
         else the word itself. Only words this long: a shorter one is too often a name."""
         if len(token) < MISSPELT_FORM_LENGTH or not self._long_form_words:
             return token
-        return _form_spelling(token, self._long_form_words)
+        spelled = self._form_spellings.get(token)
+        if spelled is None:
+            if len(self._form_spellings) >= CACHED_FORM_SPELLINGS:
+                self._form_spellings.clear()
+            found = process.extractOne(
+                token, self._long_form_words, scorer=OSA.distance, score_cutoff=1
+            )
+            spelled = self._form_spellings[token] = token if found is None else str(found[0])
+        return spelled
 
     def legal_form_at(self, tokens: list[str], start: int) -> tuple[int, str] | None:
         """The longest legal form starting at `start`: (its length in tokens, its class)."""
@@ -154,12 +164,6 @@ class Vocabulary:
             if found is not None:
                 return size, found
         return None
-
-
-@lru_cache(maxsize=20_000)
-def _form_spelling(token: str, form_words: tuple[str, ...]) -> str:
-    found = process.extractOne(token, form_words, scorer=OSA.distance, score_cutoff=1)
-    return token if found is None else str(found[0])
 
 
 def fold_surface(text: str, letters: dict[str, str]) -> list[str]:
