@@ -382,6 +382,31 @@ def test_a_name_split_inside_a_word_meets_the_name_with_a_patronymic() -> None:
     assert pair_score("Nikolai Ivanovich Patrushev", full, "Person") < DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("name", "readings"),
+    [
+        ("Mao Tse-tung", ["mao ce dong", "mao ce tong", "mao ze dong", "mao ze tong"]),
+        ("Hsi Chin-p'ing", ["xi jin bing", "xi jin ping", "xi qin bing", "xi qin ping"]),
+        ("Li Peng", []),  # pinyin already
+        ("Ho Chi Minh", []),  # not every word a Wade-Giles syllable
+        ("Kim Jong Un", []),
+    ],
+)
+def test_wade_giles_names_are_read_in_pinyin(name: str, readings: list[str]) -> None:
+    from diversion.matching import wade_giles
+
+    assert wade_giles.readings(name) == readings
+
+
+def test_a_wade_giles_name_meets_its_pinyin_spelling() -> None:
+    for old, new in (("Hsi Chin-ping", "Xi Jinping"), ("Mao Tse-tung", "Mao Zedong")):
+        assert pair_score(old, new, "Person") >= DEFAULT_THRESHOLD
+        assert _check_bound(old, new, "Person")
+    assert pair_score("Mao Tse-tung", "Mao Zedan", "Person") < DEFAULT_THRESHOLD
+    # the reading keeps the name as written, for the explanation of a listed name
+    assert {n.original for n in analyse_all("Mao Tse-tung", "Person")} == {"Mao Tse-tung"}
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

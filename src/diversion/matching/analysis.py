@@ -17,6 +17,7 @@ from typing import NamedTuple
 from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
 
+from diversion.matching import wade_giles
 from diversion.matching.text import (
     han_runs,
     homoglyph_readings,
@@ -177,7 +178,8 @@ def slashed_aliases(name: str) -> list[str]:
 
 def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     """The name and its aliases, analysed. An alias cut out of the name ("Элем Групп" from
-    "АО «Элем Групп»") keeps the name's legal form, so that forms still compare. A firm's
+    "АО «Элем Групп»") keeps the name's legal form, so that forms still compare; a
+    person's name in Wade-Giles gives its pinyin readings. A firm's
     name between slashes is an alias only with a word of its own: "Import/Export" gives
     no alias "Export Co"."""
     out: list[Name] = []
@@ -193,6 +195,11 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
         elif not analysed.forms and whole.forms:
             analysed = replace(analysed, forms=whole.forms, form_words=whole.form_words)
         out.append(analysed)
+    if schema in PERSON_SCHEMATA:
+        # a Chinese name in Wade-Giles is read in pinyin too ("Mao Tse-tung": mao ze dong)
+        for alias in aliases:
+            for reading in wade_giles.readings(alias):
+                out.append(replace(analyse(reading, schema), original=alias))
     return out
 
 
