@@ -171,7 +171,8 @@ def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
     person = q.person[:, None] | c.person[None, :]
     extra = np.where(person, LONGER_SIDE_EXTRA, FIRM_EXTRA)
     # one word against more (`features.align`), and Han people's names, count unmatched
-    # words more; the bound takes no more than 1, the least a conflict counts
+    # words more; the bound takes no more than 1, the least a conflict counts (Hangul names,
+    # which align also counts so, keep the usual weight here: a looser bound, never too low)
     if (q.sizes == 1).any() or (c.sizes == 1).any():
         one_word = (np.minimum(q.sizes[:, None], c.sizes[None, :]) == 1) & (
             np.maximum(q.sizes[:, None], c.sizes[None, :]) > 1

@@ -473,15 +473,15 @@ class _AlikeWords(NamedTuple):
         common_size = max(COMMON_SHARE * len(index.names), 50)
         offsets, weights, postings = index.offsets, index.word_weights, index.postings
         rare: list[tuple[IntArray, float]] = []
-        common: tuple[float, int, IntArray] | None = None
-        for word_id in sorted(alike):
+        common: tuple[IntArray, float] | None = None
+        for word_id in sorted(alike):  # in word order: of equal weights, the first is kept
             lo, hi = int(offsets[word_id]), int(offsets[word_id + 1])
             weight = alike[word_id] * float(weights[word_id])
             if hi - lo <= common_size:
                 rare.append((postings[lo:hi], weight))
-            elif common is None or weight > common[0]:
-                common = (weight, word_id, postings[lo:hi])
-        return cls(rare, None if common is None else (common[2], common[0]))
+            elif common is None or weight > common[1]:
+                common = (postings[lo:hi], weight)
+        return cls(rare, common)
 
 
 def _look_up(found: IntArray, rows: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
