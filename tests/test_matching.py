@@ -407,6 +407,87 @@ def test_a_wade_giles_name_meets_its_pinyin_spelling() -> None:
     assert {n.original for n in analyse_all("Mao Tse-tung", "Person")} == {"Mao Tse-tung"}
 
 
+def test_a_name_in_a_script_without_romanisation_meets_itself() -> None:
+    # neither ICU nor our tables read Khmer: its words are kept as written, not dropped
+    assert [p.text for p in analyse("ហ៊ុន ម៉ាណែត", "Person").parts] == ["ហ៊ុន", "ម៉ាណែត"]
+    assert pair_score("ហ៊ុន ម៉ាណែត", "ហ៊ុន ម៉ាណែត", "Person") == 1.0
+    assert pair_score("ហ៊ុន ម៉ាណាត", "ហ៊ុន ម៉ាណែត", "Person") >= DEFAULT_THRESHOLD  # a vowel sign
+    assert pair_score("ហ៊ុន សែន", "ហ៊ុន ម៉ាណែត", "Person") < DEFAULT_THRESHOLD  # Hun Sen
+
+
+def test_arabic_letters_romanised_as_names_spell_them() -> None:
+    assert to_ascii("فاطمة") == "fatma"  # ta marbuta is the final a, not ICU's t
+    assert to_ascii("موسى") == "mwsa"  # alef maksura: Musa
+    # the particle before a father's name, in Arabic script as in Latin
+    assert [p.kind for p in analyse("محمد بن سلمان", "Person").parts] == [NAME, PATRONYMIC]
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin", "consonants"),
+    [
+        ("محمد", "Mohammed", 4),
+        ("محمد", "Muhammad", 4),
+        ("حسين", "Hussein", 3),
+        ("حسين", "Hossein", 3),
+        ("موسوی", "Mousavi", 3),  # Persian: the first و is u, the second v
+        ("عواض", "Awad", 2),  # و as w
+        ("پرویز", "Parviz", 4),
+        ("فاطمة", "Fatimah", 3),  # a Latin h after the last vowel
+        ("أسامة", "Usama", 2),  # alef carries any vowel at the start
+        ("عبدالله", "Abdullah", 4),  # the article's alef is read as the word before says
+        ("الرحمن", "Rahman", 4),  # the article joined to its word
+        ("خالد", "Khalid", 3),
+        ("محمود", "Mohammed", 0),  # the waw Mahmoud writes is not in Mohammed
+        ("حامد", "Homud", 0),  # an alef is an a
+        ("محمد", "Hamid", 0),
+        ("مهدی", "Mahdawi", 0),  # Mahdawi's w is not written
+        ("حسين", "Hosseini", 0),  # a final vowel not written
+        ("سالم", "Salami", 0),
+    ],
+)
+def test_arabic_script_words_fit_latin_spellings_by_consonants_and_long_vowels(
+    arabic: str, latin: str, consonants: int
+) -> None:
+    from diversion.matching.abjad import fits
+
+    (a,), (b,) = analyse(arabic, "Person").parts, analyse(latin, "Person").parts
+    assert fits(a.key, b.key) == consonants
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("محمد بن سلمان", "Mohammed bin Salman"),
+        ("أسامة بن لادن", "Osama bin Laden"),
+        ("فرناندو بيريز", "Fernando Pérez"),  # name_bench
+        ("علي خامنئي", "Ali Khamenei"),
+    ],
+)
+def test_names_in_arabic_script_meet_their_latin_spellings(arabic: str, latin: str) -> None:
+    assert pair_score(arabic, latin, "Person") >= DEFAULT_THRESHOLD
+    assert pair_score(latin, arabic, "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound(arabic, latin, "Person") and _check_bound(latin, arabic, "Person")
+
+
+def test_a_name_in_arabic_script_is_explained_and_other_names_do_not_match() -> None:
+    q = Query("محمد بن سلمان", "Person")
+    found = score(q, q.names(), Listed("x", "Person", analyse_all("Mohammed bin Salman", "Person")))
+    assert "mhmd~mohammed (0.90)" in found.explanation
+    assert pair_score("محمود عباس", "Mohammed Abbas", "Person") < DEFAULT_THRESHOLD
+    assert pair_score("محمد بن سلمان", "Mohammed bin Sultan", "Person") < DEFAULT_THRESHOLD
+    assert _check_bound("محمود عباس", "Mohammed Abbas", "Person")
+
+
+def test_a_query_in_arabic_script_finds_the_latin_name_in_the_index() -> None:
+    entries = [(Entry(f"f-{n}", "Person", "", "t"), [f"Hamid {_word(n, 'K')}"]) for n in range(60)]
+    entries.append((Entry("mbs", "Person", "", "t"), ["Mohammed bin Salman Al Saud"]))
+    entries.append((Entry("mahmoud", "Person", "", "t"), ["Mahmoud Salman"]))
+    index = NameIndex.build(entries)
+    found = search(index, Query("محمد بن سلمان", "Person"))
+    assert [m.entity_id for m in found] == ["mbs"]
+    assert found[0].matched == "Mohammed bin Salman Al Saud"
+
+
 def test_generic_words_do_not_match_on_their_own() -> None:
     assert analyse("Elem Trading Group", "Company").parts[1].kind == GENERIC
     assert pair_score("Elem Trading Group", "Vostok Trading Group") < 0.5

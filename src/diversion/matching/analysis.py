@@ -23,6 +23,7 @@ from diversion.matching.text import (
     homoglyph_readings,
     romanisation_key,
     simplified,
+    spelled,
     to_ascii,
 )
 from diversion.matching.text import words as words_of
@@ -41,8 +42,11 @@ HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 PERSON_SCHEMATA = frozenset({"Person"})
 PINYIN_SPAN = 4  # words of a pinyin company word or form written apart ("you xian gong si")
-# Arabic and Berber particles before a father's name: "Muhammad bin Salman".
-NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "ould", "walad"})
+# Arabic and Berber particles before a father's name: "Muhammad bin Salman"; in Arabic
+# script they romanise without their vowels (بن, ابن, بنت, ولد: bn, abn, bnt, wld).
+NASAB = frozenset(
+    {"bin", "ibn", "ben", "bint", "binti", "ould", "walad", "bn", "abn", "bnt", "wld"}
+)
 # the Arabic article as romanised inside names (al-Assad, el-Assad, Zia-ul-Haq)
 ARTICLES = frozenset({"al", "el", "ul"})
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -158,7 +162,7 @@ def split_aliases(name: str) -> list[str]:
 
 def _is_place(text: str) -> bool:
     """A bracketed place ("(Hong Kong)", "(U.K.)") qualifies the name; it is not an alias."""
-    folded = [to_ascii(w) for w in words_of(text)]
+    folded = [spelled(w) for w in words_of(text)]
     joined = "".join(folded)
     vocab = vocabulary()
     return bool(folded) and (
@@ -292,7 +296,7 @@ def _tokens(name: str, person: bool = False) -> list[tuple[str, str]]:
             if person and HANGUL_WORD.fullmatch(word):
                 out.extend((syllable, HANGUL) for syllable in word)
                 continue
-            folded = to_ascii(word)
+            folded = spelled(word)
             ordinal = _ORDINAL.match(word.casefold())
             if ordinal:  # "13th", "1-й"
                 out.append((ordinal.group(1), NUMBER))

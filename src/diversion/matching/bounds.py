@@ -26,6 +26,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from diversion.matching import abjad
 from diversion.matching.analysis import INITIAL, NAME, PATRONYMIC, Name, Part
 from diversion.matching.features import (
     DISTINCTIVE_SIMILARITY,
@@ -104,6 +105,7 @@ class WordTable:
     sizes: npt.NDArray[np.int64]  # words per name
     person: BoolArray  # per name
     han: BoolArray  # per name
+    arabic: BoolArray  # per name: written in Arabic script
     joined: list[list[str]]  # per name
 
     @classmethod
@@ -119,6 +121,7 @@ class WordTable:
             sizes=np.array([len(name.words) for name in names], dtype=np.int64),
             person=np.array([name.is_person for name in names], dtype=bool),
             han=np.array([name.han for name in names], dtype=bool),
+            arabic=np.array([abjad.in_arabic_script(n.original) for n in names], dtype=bool),
             joined=[joined(name) for name in names],
         )
 
@@ -204,6 +207,7 @@ class _Words:
         self.totals = np.add.reduceat(self.weights, self.starts)
         self.person = table.person[at]
         self.han = table.han[at]
+        self.arabic = np.repeat(table.arabic[at], self.sizes)  # per word
 
 
 def _any_in(pairs: BoolArray, q: _Words, c: _Words) -> BoolArray:
@@ -223,6 +227,7 @@ def _similarity(q: _Words, c: _Words) -> FloatArray:
     short_typo = (text_edits <= 1) & (shortest >= SHORT_TYPO_LENGTH)
     by_edits = np.maximum(by_edits, np.where(short_typo, SHORT_TYPO_SIMILARITY, 0.0))
     _nicknames_and_skeletons(q, c, by_edits)
+    _abjad(q, c, by_edits)
     similarity = np.where(text_edits == 0, 1.0, np.where(key_edits == 0, KEY_SIMILARITY, by_edits))
     if q.initials.any() or c.initials.any():
         initials = np.where(q.firsts[:, None] == c.firsts[None, :], INITIAL_SIMILARITY, 0.0)
@@ -251,6 +256,26 @@ def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
             alike = groups.get(group)
             if alike:
                 out[i, alike] = np.maximum(out[i, alike], NICKNAME_SIMILARITY)
+
+
+def _abjad(q: _Words, c: _Words, out: FloatArray) -> None:
+    """Raise `out` for a word in Arabic script and a word in another script that share a
+    consonant reading (`abjad.arabic_consonants`, `abjad.latin_consonants`)."""
+    mixed = q.arabic[:, None] != c.arabic[None, :]
+    if not mixed.any():
+        return
+    q_keys = _consonants(q)
+    c_keys = _consonants(c)
+    for i, j in zip(*np.nonzero(mixed), strict=True):
+        if not q_keys[i].isdisjoint(c_keys[j]):
+            out[i, j] = max(out[i, j], KEY_SIMILARITY)
+
+
+def _consonants(words: _Words) -> list[frozenset[str]]:
+    return [
+        abjad.arabic_consonants(key) if arabic else abjad.latin_consonants(key)
+        for key, arabic in zip(words.table.keys, words.arabic.tolist(), strict=True)
+    ]
 
 
 def _edits(query: list[str], listed: list[str]) -> npt.NDArray[np.int32]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from diversion.matching import abjad
 from diversion.matching.analysis import (
     GENERIC,
     HANGUL_WORD,
@@ -61,6 +62,7 @@ DISTINCTIVE_SIMILARITY = 0.8
 NO_DISTINCTIVE_CAP = 0.5
 INITIAL_SIMILARITY = 0.9  # an initial and a word with its letter
 CONFLICT_WEIGHT = 2.5  # unmatched words on both sides count this much (each side)
+ABJAD_LENGTH = 3  # consonants a word in Arabic script shares with a Latin one to be a key
 JOINED_SIMILARITY = 0.9  # names run together must be this alike ("Hua Cheng Da", "Huachengda")
 
 
@@ -192,6 +194,26 @@ def _korean_spelling(a: Part, b: Part) -> float:
     if a.key == b.key:
         return KEY_SIMILARITY
     return NICKNAME_SIMILARITY if same_given_name(a.text, b.text) else 0.0
+
+
+def abjad_spelling(arabic: Part, latin: Part) -> float:
+    """A word in Arabic script against a Latin one: spelled alike, or with the same consonants
+    and the long vowels the Arabic-script word writes (`abjad`): as alike as a key with three
+    consonants or more (محمد Mohammed, حسين Hussein), as a vowel shift with fewer (علي Ali)."""
+    similarity = part_similarity(arabic, latin)
+    if similarity >= KEY_SIMILARITY or INITIAL in (arabic.kind, latin.kind):
+        return similarity
+    shared = abjad.fits(arabic.key, latin.key)
+    if not shared:
+        return similarity
+    alike = KEY_SIMILARITY if shared >= ABJAD_LENGTH else VOWEL_SHIFT_SIMILARITY
+    if arabic.kind != latin.kind and {arabic.kind, latin.kind} == {NAME, PATRONYMIC}:
+        alike *= 0.5
+    return max(similarity, alike)
+
+
+def _abjad_listed(query: Part, listed: Part) -> float:
+    return abjad_spelling(listed, query)
 
 
 def _in_order(placed: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
@@ -365,13 +387,17 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
     han = person and (query.han or listed.han)
     in_hangul = [person and bool(HANGUL_WORD.search(n.original)) for n in (query, listed)]
     hangul = all(in_hangul)
-    similarity_of = part_similarity
+    # a name in Arabic script against one in another script: consonants and long vowels
+    arabic_query, arabic_listed = (abjad.in_arabic_script(n.original) for n in (query, listed))
+    similarity_of: Callable[[Part, Part], float] = part_similarity
     if hangul:
         similarity_of = _same_syllable
     elif any(in_hangul):
         similarity_of = _korean_spelling
     elif han:
         similarity_of = _same_spelling
+    elif arabic_query != arabic_listed:
+        similarity_of = abjad_spelling if arabic_query else _abjad_listed
     alignment = align(query.words, listed.words, person, similarity_of, han or any(in_hangul))
     score = alignment.score
     how = ", ".join(

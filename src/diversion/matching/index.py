@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from diversion.matching import abjad
 from diversion.matching.analysis import NAME, PATRONYMIC, Name, Part, analyse_all, loads
 from diversion.matching.bounds import (
     NO_GROUPS,
@@ -35,13 +36,14 @@ from diversion.matching.bounds import (
 from diversion.matching.features import (
     MIN_PART_SIMILARITY,
     SHORT_TYPO_SIMILARITY,
+    abjad_spelling,
     identifier_key,
     part_similarity,
 )
 from diversion.matching.text import romanisation_key, skeleton
 from diversion.matching.vocabulary import vocabulary
 
-INDEX_VERSION = "8"  # raise whenever name analysis, blocking keys or `bounds.word_numbers` change
+INDEX_VERSION = "9"  # raise whenever name analysis, blocking keys or `bounds.word_numbers` change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5
@@ -75,6 +77,13 @@ def spelling_keys(spelling: str) -> set[str]:
     if len(spelling) < SPELLING_PROBE_LENGTH:
         return set()
     return {"d:" + romanisation_key(d) for d in deletes(spelling)}
+
+
+def abjad_keys(consonants: frozenset[str]) -> set[str]:
+    """The keys by which a word in Arabic script finds the Latin words with its consonants
+    (`abjad`): a listed word has those of its Latin readings, a query word in Arabic script
+    looks up those of its readings."""
+    return {"a:" + c for c in consonants}
 
 
 def blocking_keys(word: str) -> set[str]:
@@ -231,8 +240,12 @@ class NameIndex:
         ).astype(np.float64)
         hashes: list[int] = []
         owners: list[int] = []
+        name_words = set(row_words)  # words of names, not names run together
         for word_id, word in enumerate(words):
-            for key in blocking_keys(word):
+            keys = blocking_keys(word)
+            if word_id in name_words:
+                keys |= abjad_keys(abjad.latin_consonants(word))
+            for key in keys:
                 hashes.append(_hash(key))
                 owners.append(word_id)
         key_hashes = np.array(hashes, dtype=np.int64)
@@ -327,7 +340,9 @@ class NameIndex:
                 found += key_words[lo:hi].tolist()
         return found
 
-    def _find_similar_words(self, word: str, spelling: str = "") -> _AlikeWords:
+    def _find_similar_words(
+        self, word: str, spelling: str = "", arabic: bool = False
+    ) -> _AlikeWords:
         """Listed words alike enough to find names by, as runs of `postings` with the weight
         each finds them with. A short word one typo away ("Omer" for "Omar") only if it is
         rare: such a word never makes a match without one spelled alike, and in a large
@@ -335,8 +350,12 @@ class NameIndex:
 
         Keys fold letters (kh -> x), so a typo across a fold hides from the key's deletions
         ("lakahl" against "lakhal", key "laxal"); the keys of the query word's own spelling
-        with a letter left out find such words, at `SPELLING_PROBE_SIMILARITY`."""
+        with a letter left out find such words, at `SPELLING_PROBE_SIMILARITY`.
+
+        A word in Arabic script (`arabic`) finds the Latin words with its consonants."""
         keys = blocking_keys(word)
+        if arabic:
+            keys |= abjad_keys(abjad.arabic_consonants(word))
         probes = spelling_keys(spelling) - keys
         found = self._words_with(keys)
         alike: dict[int, float] = {}
@@ -344,11 +363,12 @@ class NameIndex:
             for word_id in self._words_with(probes):
                 alike[word_id] = SPELLING_PROBE_SIMILARITY
         probe = _probe(word)
+        similarity_of = abjad_spelling if arabic else part_similarity
         offsets, words = self.offsets, self.words
         short_typo_limit = max(len(self.names) * SHORT_TYPO_SHARE, 50)
         for word_id in dict.fromkeys(found):
             other = words[word_id]
-            similarity = part_similarity(probe, _probe(other))
+            similarity = similarity_of(probe, _probe(other))
             if similarity < MIN_PART_SIMILARITY:
                 alike.pop(word_id, None)
                 continue
@@ -375,8 +395,8 @@ class NameIndex:
         total = len(self.names)
         rare: list[tuple[IntArray, float, int]] = []  # names, weight, query word number
         held_back: list[tuple[IntArray, float]] = []  # per query word, its best common word
-        for number, (word, spelling) in enumerate(_query_words(names).items()):
-            alike = self._similar_words(word, spelling)
+        for number, (word, (spelling, arabic)) in enumerate(_query_words(names).items()):
+            alike = self._similar_words(word, spelling, arabic)
             rare.extend((rows, weight, number) for rows, weight in alike.rare)
             if alike.common is not None:
                 held_back.append(alike.common)
@@ -525,19 +545,21 @@ def _joined_key(name: Name) -> str | None:
     return joined if len(joined) >= 6 else None
 
 
-def _query_words(names: Sequence[Name]) -> dict[str, str]:
+def _query_words(names: Sequence[Name]) -> dict[str, tuple[str, bool]]:
     """The words a query looks up: each key with the spelling of a name word it came from
-    (see `NameIndex._find_similar_words`), and the names run together."""
-    words: dict[str, str] = {}
+    (see `NameIndex._find_similar_words`) and whether it is written in Arabic script, and
+    the names run together."""
+    words: dict[str, tuple[str, bool]] = {}
     for name in names:
+        arabic = abjad.in_arabic_script(name.original)
         for part in name.words:
             if part.key and part.kind == NAME:
-                words.setdefault(part.key, part.text)
+                words.setdefault(part.key, (part.text, arabic))
             elif part.key:
-                words.setdefault(part.key, "")
+                words.setdefault(part.key, ("", arabic))
         joined = _joined_key(name)
         if joined:
-            words.setdefault(joined, "")
+            words.setdefault(joined, ("", False))
     return words
 
 
@@ -554,7 +576,7 @@ def _probe(word: str) -> Part:
 class WordsOfNames:
     """Every name's words as `bounds.WordTable` reads them, kept as arrays: each distinct word
     once (spelling, key, `bounds.NUMBERS`, skeleton), each name its run of word numbers, its
-    spellings run together and whether it is written in Han."""
+    spellings run together and whether it is written in Han or in Arabic script."""
 
     def __init__(
         self,
@@ -566,6 +588,7 @@ class WordsOfNames:
         words: IntArray,
         joined: list[str],
         han: npt.NDArray[np.bool_],
+        arabic: npt.NDArray[np.bool_],
     ) -> None:
         self.texts = texts
         self.keys = keys
@@ -576,6 +599,7 @@ class WordsOfNames:
         self.words = words
         self.joined = joined  # per name row, its joined spellings separated by JOINED_SEPARATOR
         self.han = han
+        self.arabic = arabic
         groups = vocabulary().nicknames
         self.nicknames = {i: groups[t] for i, t in enumerate(texts) if t in groups}
 
@@ -599,6 +623,7 @@ class WordsOfNames:
             sizes=sizes,
             person=row_kinds[at] == PERSON_KIND,
             han=self.han[at],
+            arabic=self.arabic[at],
             joined=[self.joined[row].split(JOINED_SEPARATOR) for row in rows],
         )
 
@@ -608,6 +633,7 @@ class WordsOfNames:
             "name_word_offsets": self.offsets,
             "name_words": self.words,
             "name_han": self.han,
+            "name_arabic": self.arabic,
         }
 
     def lists(self) -> dict[str, list[str]]:
@@ -629,6 +655,7 @@ class WordsOfNames:
             arrays["name_words"],
             meta["name_joined"],
             arrays["name_han"],
+            arrays["name_arabic"],
         )
 
 
@@ -646,6 +673,7 @@ class _WordsOfNamesBuilder:
         self.words: list[int] = []
         self.joined: list[str] = []
         self.han: list[bool] = []
+        self.arabic: list[bool] = []
 
     def add(self, name: Name) -> None:
         for part in name.words:
@@ -660,6 +688,7 @@ class _WordsOfNamesBuilder:
         self.sizes.append(len(name.words))
         self.joined.append(JOINED_SEPARATOR.join(joined(name)))
         self.han.append(name.han)
+        self.arabic.append(abjad.in_arabic_script(name.original))
 
     def build(self) -> WordsOfNames:
         offsets = np.zeros(len(self.sizes) + 1, dtype=np.int64)
@@ -673,4 +702,5 @@ class _WordsOfNamesBuilder:
             np.array(self.words, dtype=np.int64),
             self.joined,
             np.array(self.han, dtype=bool),
+            np.array(self.arabic, dtype=bool),
         )

@@ -92,6 +92,13 @@ def to_ascii(word: str) -> str:
     return "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
 
 
+def spelled(word: str) -> str:
+    """A folded word in ASCII where its script can be romanised, else as it is written:
+    neither ICU nor our tables read Khmer, Lao or Tibetan, and a name in them must still
+    meet itself ("ហ៊ុន ម៉ាណែត")."""
+    return to_ascii(word) or word
+
+
 _DOUBLED = re.compile(r"(.)\1+", re.S)
 
 

@@ -31,6 +31,7 @@ FILES = (
     "generic_words.yml",
     "nicknames.yml",
     "korean.yml",
+    "arabic.yml",
 )
 HANGUL_FIRST = 0xAC00  # 가, the first Hangul syllable block
 MISSPELT_FORM_LENGTH = 10  # a word of a legal form this long is recognised with one typo
@@ -80,6 +81,33 @@ class HangulLetters:
         )
 
 
+@dataclass(frozen=True)
+class AbjadReading:
+    """How a romanisation key is read to compare a word in Arabic script with a Latin one
+    (`arabic.yml`): each spelling stands for a class, vowels are the classes A, I and U."""
+
+    classes: dict[str, str]  # spelling -> class
+    article: str = ""
+    semivowels: dict[str, str] = field(default_factory=dict)  # consonant class -> vowel class
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.classes, key=lambda s: (-len(s), s))
+        pattern = re.compile("|".join(re.escape(s) for s in ordered) + "|.") if ordered else None
+        object.__setattr__(self, "_pattern", pattern)
+
+    def read(self, key: str) -> tuple[str, ...]:
+        """The key as classes, a class repeated once (mohamed: m U h A m I d)."""
+        if self._pattern is None:
+            return tuple(key)
+        out: list[str] = []
+        for spelling in self._pattern.findall(key):
+            found = self.classes.get(spelling, spelling)
+            if not out or out[-1] != found:
+                out.append(found)
+        return tuple(out)
+
+
 @dataclass
 class Vocabulary:
     letters: dict[str, str]
@@ -105,6 +133,7 @@ class Vocabulary:
     # a given name's forms (William, Bill, Billy) share a group number
     nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
     hangul: HangulLetters = field(default_factory=lambda: HangulLetters((), (), ()))
+    abjad: AbjadReading = field(default_factory=lambda: AbjadReading({}))
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _longest_form: int = field(default=1)
     _long_form_words: tuple[str, ...] = field(default=())
@@ -199,7 +228,8 @@ def _letters(data: dict[str, Any]) -> dict[str, str]:
         first = next(_strings(renderings), "")
         first = _APOSTROPHES.sub("", first)
         for form in {str(letter).lower(), str(letter).upper()}:
-            letters[form] = first.lower() if form.islower() else first.capitalize()
+            # a letter of a script without case (ة) is its lower case
+            letters[form] = first.capitalize() if form.isupper() else first.lower()
     return letters
 
 
@@ -278,7 +308,8 @@ def _patronymics(
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     transliteration = load_yaml(data_path("transliteration.yml")) or {}
-    letters = _letters(transliteration)
+    arabic = load_yaml(data_path("arabic.yml")) or {}
+    letters = {**_letters(transliteration), **_letters(arabic)}
     forms, han_forms = _legal_forms(load_yaml(data_path("legal_forms.yml")), letters)
     classes = {
         str(k): str(v)
@@ -328,7 +359,17 @@ def vocabulary() -> Vocabulary:
             for table in ("initials", "vowels", "finals")
         )
     )
+    abjad = AbjadReading(
+        {
+            str(spelling): str(reading)
+            for reading, spellings in (arabic.get("reading") or {}).items()
+            for spelling in _strings(spellings)
+        },
+        str(arabic.get("article") or ""),
+        {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
+    )
     return Vocabulary(
+        abjad=abjad,
         hangul=hangul,
         number_words=number_words,
         nicknames={name: frozenset(groups) for name, groups in nicknames.items()},
