@@ -212,6 +212,10 @@ def test_a_second_typo_in_a_long_word_that_starts_alike() -> None:
     assert similarity("Schulze", "Scholz") > 0.6  # two edits, same start
     assert similarity("Debbie", "Meddie") == 0.0  # two edits, another start
     assert similarity("Merkur", "Merkel") > 0.6
+    # the second typo is one of spelling, not of keys, whose folds are not typos: Castillo
+    # (key castilo) is two key edits from Castro but three letters
+    assert similarity("Castillo", "Castro") == 0.0
+    assert pair_score("Raúl Castillo", "Raúl Castro", "Person") < DEFAULT_THRESHOLD
     assert similarity("Olaf", "Olav") == SHORT_TYPO_SIMILARITY  # short words: a weak typo
     assert similarity("Olaf", "Omar") == 0.0
     # beside a word spelled alike, one typo in a short word is enough (name_bench pairs)
@@ -571,6 +575,24 @@ def test_an_initial_stands_for_an_initials_worth_of_a_name() -> None:
     assert pair_score("J. Smith", "John Smith", "Person") >= DEFAULT_THRESHOLD
     # C. may be Camilo, but Luis is then another first name left unmatched
     assert pair_score("Camilo Contreras", "CONTRERAS, Luis C.", "Person") < DEFAULT_THRESHOLD
+
+
+def test_initials_written_together_are_initials() -> None:
+    assert [p.text for p in analyse("JC Juncker", "Person").parts] == ["j", "c", "juncker"]
+    assert pair_score("JC Juncker", "Jean-Claude Juncker", "Person") >= DEFAULT_THRESHOLD
+    # not a surname without vowels, nor the last word (a name cut short), nor other scripts
+    assert analyse("Ng Wei Ming", "Person").parts[0].text == "ng"
+    assert [p.text for p in analyse("Juncker JC", "Person").parts][-1] == "jc"
+    assert len(analyse("דוד כהן", "Person").parts) == 2
+
+
+def test_middle_initials_that_differ_name_another_person() -> None:
+    q = Query("Frost, William G.", "Person")
+    found = score(q, q.names(), Listed("x", "Person", analyse_all("William W Frost", "Person")))
+    assert found.score < DEFAULT_THRESHOLD
+    assert "initials differ (g against w)" in found.explanation
+    assert pair_score("Frost, William G.", "William G Frost", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("Frost, William G.", "William Frost", "Person") >= DEFAULT_THRESHOLD
 
 
 def test_han_names_are_compared_syllable_for_syllable() -> None:

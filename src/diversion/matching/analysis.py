@@ -22,6 +22,7 @@ from diversion.matching.text import (
     han_runs,
     homoglyph_readings,
     romanisation_key,
+    script_of,
     simplified,
     spelled,
     to_ascii,
@@ -49,6 +50,8 @@ NASAB = frozenset(
 )
 # the Arabic article as romanised inside names (al-Assad, el-Assad, Zia-ul-Haq)
 ARTICLES = frozenset({"al", "el", "ul"})
+_CONSONANTS_ONLY = re.compile(r"[bcdfghjklmnpqrstvwxz]{2,3}")
+NO_VOWEL_NAMES = frozenset({"ng"})  # a surname with no vowel (Vietnamese, Cantonese)
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
@@ -364,6 +367,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         i += 1
     if person and not _ARABIC_LETTER.search(name):
         kept = _without_articles(kept)
+        if name.isascii() or all(script_of(c) == "latin" for c in name if c.isalpha()):
+            kept = _initials_run_together(kept)
     if not any(kind != "form" for _, kind in kept) and form_words and not person:
         # a name that is only a legal form ("LLC") keeps it as its name
         kept = [(w, NAME) for w in " ".join(form_words).split() if not w.startswith("form:")]
@@ -400,6 +405,25 @@ def _without_articles(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 out[-1] = ("abdul", kind)
             continue
         out.append((token, kind))
+    return out
+
+
+def _initials_run_together(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A person's word of two or three consonants and nothing else, before the last word, is
+    initials written together ("JC Juncker" is J. C. Juncker), unless it is a surname
+    written so (Ng). The last word is more often a name cut short ("Belkassem Dr"). Latin
+    names only: scripts that leave vowels out romanise to such words (Hebrew דוד, dwd)."""
+    out: list[tuple[str, str]] = []
+    for at, (token, kind) in enumerate(kept):
+        if (
+            at < len(kept) - 1
+            and kind == NAME
+            and _CONSONANTS_ONLY.fullmatch(token)
+            and token not in NO_VOWEL_NAMES
+        ):
+            out.extend((letter, kind) for letter in token)
+        else:
+            out.append((token, kind))
     return out
 
 

@@ -111,13 +111,17 @@ def _spelling_similarity(a: Part, b: Part) -> float:
     longest, shortest = len(text_a), len(text_b)
     if shortest > longest:
         longest, shortest = shortest, longest
-    budget = _edit_budget(shortest)
+    budget = key_budget = _edit_budget(shortest)
     if budget == 1 and shortest >= 6 and a.key[:2] == b.key[:2]:
-        budget = 2  # a second typo if the word starts alike: Scholz/Schulze, not Debbie/Meddie
+        # a second typo if the word starts alike: Scholz/Schulze, not Debbie/Meddie; as
+        # spelled, not in keys, whose folds are not typos (Castillo, key castilo, is not Castro)
+        budget = 2
     if budget:
         edits = OSA.distance(text_a, text_b, score_cutoff=budget)
         if edits > 1:  # the keys differ, so they are at least one edit apart too
-            edits = min(edits, OSA.distance(a.key, b.key, score_cutoff=budget))
+            key_edits = OSA.distance(a.key, b.key, score_cutoff=key_budget)
+            if key_edits <= key_budget:
+                edits = min(edits, key_edits)
         if edits <= budget:
             return 1.0 - edits / longest
     elif shortest >= SHORT_TYPO_LENGTH and OSA.distance(text_a, text_b, score_cutoff=1) <= 1:
@@ -434,6 +438,22 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
                 "name_parts",
                 PERSON_NEAR_MISS_CAP,
                 f"name parts {how}: no word of the name is spelled alike: "
+                f"at most {PERSON_NEAR_MISS_CAP:.2f}",
+            ),
+            alignment,
+        )
+    initials = [
+        {p.text for p in side if p.kind == INITIAL}
+        for side in (alignment.query_left, alignment.listed_left)
+    ]
+    if person and all(initials) and score > PERSON_NEAR_MISS_CAP:
+        # "William G. Frost" and "William W. Frost": middle names that differ
+        q_initials, c_initials = (", ".join(sorted(i)) for i in initials)
+        return (
+            Feature(
+                "name_parts",
+                PERSON_NEAR_MISS_CAP,
+                f"name parts {how}; initials differ ({q_initials} against {c_initials}): "
                 f"at most {PERSON_NEAR_MISS_CAP:.2f}",
             ),
             alignment,
