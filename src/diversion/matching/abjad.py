@@ -141,3 +141,19 @@ def fits(arabic_key: str, latin_key: str) -> int:
         (_fits(a, b) for a in arabic_readings(arabic_key) for b in latin_readings(latin_key)),
         default=0,
     )
+
+
+_DOUBLED_VOWEL = re.compile(r"(aa|ee|ii|oo|uu)")
+
+
+def writes_long_vowels(arabic_key: str, latin_text: str) -> bool:
+    """Whether the Arabic-script word writes the long vowels a Latin spelling marks by
+    doubling them (Mahmood, Saeedi, Dawood: a waw, a ya), which keys fold away: محمد is not
+    Mahmood."""
+    doubled = set(_DOUBLED_VOWEL.findall(latin_text))
+    if not doubled:
+        return True
+    read = vocabulary().abjad.read
+    written = {unit for reading in arabic_readings(arabic_key) for unit in reading}
+    return all(read(vowel[0])[0] in written for vowel in doubled)
+

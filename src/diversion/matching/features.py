@@ -208,7 +208,7 @@ def abjad_spelling(arabic: Part, latin: Part) -> float:
     if similarity >= KEY_SIMILARITY or INITIAL in (arabic.kind, latin.kind):
         return similarity
     shared = abjad.fits(arabic.key, latin.key)
-    if not shared:
+    if not shared or not abjad.writes_long_vowels(arabic.key, latin.text):
         return similarity
     alike = KEY_SIMILARITY if shared >= ABJAD_LENGTH else VOWEL_SHIFT_SIMILARITY
     if arabic.kind != latin.kind and {arabic.kind, latin.kind} == {NAME, PATRONYMIC}:
