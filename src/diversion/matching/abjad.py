@@ -17,14 +17,19 @@ from diversion.matching.vocabulary import vocabulary
 
 VOWELS = frozenset({"A", "I", "U"})
 ALEF = "A"  # a long a; before l, the article's alef, written with any vowel (عبدالله Abdullah)
-ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+ARABIC_LETTER = re.compile(f"[{_ARABIC}]")
+OTHER_LETTER = re.compile(rf"[^\W\d_{_ARABIC}]")
 
 MAX_READINGS = 8  # readings of a word's semivowels (three waws)
 Reading = tuple[str, ...]
 
 
+@lru_cache(maxsize=100_000)
 def in_arabic_script(text: str) -> bool:
-    return ARABIC_LETTER.search(text) is not None
+    """Whether a name is written wholly in Arabic script; one that mixes scripts ("Daniel
+    ميّاد") is compared as names in other scripts are."""
+    return ARABIC_LETTER.search(text) is not None and OTHER_LETTER.search(text) is None
 
 
 def _consonants(reading: Reading) -> str:
@@ -44,7 +49,8 @@ def latin_consonants(key: str) -> frozenset[str]:
     return frozenset(_consonants(r) for r in latin_readings(key)) - {""}
 
 
-def arabic_readings(key: str) -> list[Reading]:
+@lru_cache(maxsize=100_000)
+def arabic_readings(key: str) -> tuple[Reading, ...]:
     """An Arabic-script word as read, with each waw a consonant or a long vowel (موسوی
     Mousavi: the first a vowel, the second a v), and without the article joined to it
     (الرحمن)."""
@@ -56,7 +62,7 @@ def arabic_readings(key: str) -> list[Reading]:
     readings: list[Reading] = []
     for spelling in spellings:
         readings.extend(_semivowel_readings(abjad.read(spelling), abjad.semivowels))
-    return readings
+    return tuple(readings)
 
 
 def _semivowel_readings(reading: Reading, semivowels: dict[str, str]) -> list[Reading]:
@@ -76,7 +82,8 @@ def _collapsed(units: list[str]) -> Reading:
     return tuple(u for i, u in enumerate(units) if i == 0 or units[i - 1] != u)
 
 
-def latin_readings(key: str) -> list[Reading]:
+@lru_cache(maxsize=200_000)
+def latin_readings(key: str) -> tuple[Reading, ...]:
     """A Latin word as read, and as it may stand for letters Arabic script writes otherwise:
     v as f and p as b (Arabic writes a foreign v with ف, a p with ب: Vladimir, Perez; Persian
     has its own p, پ, which only p meets), without a silent final e (Therese) or an h after
@@ -90,7 +97,7 @@ def latin_readings(key: str) -> list[Reading]:
         found.append(reading)
         if len(reading) > 2 and reading[-1] == "h" and reading[-2] in VOWELS:
             found.append(reading[:-1])
-    return found
+    return tuple(found)
 
 
 def _gaps(reading: Reading) -> tuple[tuple[str, ...], list[set[str]]]:
@@ -137,6 +144,8 @@ def _fits(arabic: Reading, latin: Reading) -> int:
 def fits(arabic_key: str, latin_key: str) -> int:
     """How many consonants an Arabic-script word (by its romanisation key) shares, in order,
     with a Latin word it may be a spelling of; 0 if it cannot be."""
+    if arabic_consonants(arabic_key).isdisjoint(latin_consonants(latin_key)):
+        return 0  # most words: no reading of the one has the other's consonants
     return max(
         (_fits(a, b) for a in arabic_readings(arabic_key) for b in latin_readings(latin_key)),
         default=0,
@@ -156,4 +165,3 @@ def writes_long_vowels(arabic_key: str, latin_text: str) -> bool:
     read = vocabulary().abjad.read
     written = {unit for reading in arabic_readings(arabic_key) for unit in reading}
     return all(read(vowel[0])[0] in written for vowel in doubled)
-

@@ -264,11 +264,21 @@ def _abjad(q: _Words, c: _Words, out: FloatArray) -> None:
     mixed = q.arabic[:, None] != c.arabic[None, :]
     if not mixed.any():
         return
-    q_keys = _consonants(q)
-    c_keys = _consonants(c)
-    for i, j in zip(*np.nonzero(mixed), strict=True):
-        if not q_keys[i].isdisjoint(c_keys[j]):
-            out[i, j] = max(out[i, j], KEY_SIMILARITY)
+    numbers: dict[str, int] = {}
+    owners: list[int] = []  # a listed word for each of its consonant readings
+    readings: list[int] = []
+    for j, found in enumerate(_consonants(c)):
+        for consonants in found:
+            owners.append(j)
+            readings.append(numbers.setdefault(consonants, len(numbers)))
+    listed_owners, listed_readings = np.array(owners), np.array(readings)
+    shared = np.zeros(out.shape, dtype=bool)
+    for i, found in enumerate(_consonants(q)):
+        wanted = [numbers[x] for x in found if x in numbers]
+        if wanted:
+            shared[i, listed_owners[np.isin(listed_readings, wanted)]] = True
+    raised = shared & mixed
+    out[raised] = np.maximum(out[raised], KEY_SIMILARITY)
 
 
 def _consonants(words: _Words) -> list[frozenset[str]]:

@@ -82,8 +82,9 @@ def spelling_keys(spelling: str) -> set[str]:
 def abjad_keys(consonants: frozenset[str]) -> set[str]:
     """The keys by which a word in Arabic script finds the Latin words with its consonants
     (`abjad`): a listed word has those of its Latin readings, a query word in Arabic script
-    looks up those of its readings."""
-    return {"a:" + c for c in consonants}
+    looks up those of its readings. Two consonants at least: one (علي, Ali) would find
+    every short word with that letter."""
+    return {"a:" + c for c in consonants if " " in c}
 
 
 def blocking_keys(word: str) -> set[str]:
