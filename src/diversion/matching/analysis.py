@@ -365,7 +365,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
             continue
         kept.append((token, kind))
         i += 1
-    if person and not _ARABIC_LETTER.search(name):
+    arabic = _ARABIC_LETTER.search(name) is not None
+    if person and not arabic:
         kept = _without_articles(kept)
         if name.isascii() or all(script_of(c) == "latin" for c in name if c.isalpha()):
             kept = _initials_run_together(kept)
@@ -381,7 +382,7 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
                 for piece in token.split():
                     parts.append(_part(piece, person, position, kept))
                 continue
-        parts.append(_part(token, person, position, kept, kind))
+        parts.append(_part(token, person, position, kept, kind, latin_words=not arabic))
     parts = [p for p in parts if p.kind != "stop"]
     if not person:
         parts = _join_letters(parts)
@@ -471,8 +472,15 @@ def country_word(token: str) -> str | None:
 
 
 def _part(
-    token: str, person: bool, position: int, kept: list[tuple[str, str]], kind: str = NAME
+    token: str,
+    person: bool,
+    position: int,
+    kept: list[tuple[str, str]],
+    kind: str = NAME,
+    latin_words: bool = True,
 ) -> Part:
+    """One word of a name. The stop words and titles are Latin words (`latin_words`): Arabic
+    script romanised without its vowels makes words that look like them (عمر, Omar, is "mr")."""
     vocab = vocabulary()
     if kind == HANGUL:
         # spelled as South Korea does (a Hangul name against another compares these), keyed
@@ -487,10 +495,10 @@ def _part(
     key = romanisation_key(token)
     if kind != NAME:
         return Part(token, kind, key)
-    if token in vocab.stopwords and len(kept) > 1:
+    if latin_words and token in vocab.stopwords and len(kept) > 1:
         return Part(token, "stop", key)
     if person:
-        if token in vocab.person_titles and len(kept) > 2:
+        if latin_words and token in vocab.person_titles and len(kept) > 2:
             return Part(token, "stop", key)
         if (token in vocab.patronymic_words or token in NASAB) and position > 0:
             return Part(token, "stop", key)
