@@ -203,6 +203,10 @@ def test_long_words_with_other_vowels_are_close() -> None:
     assert similarity("Buranov", "Boronov") == VOWEL_SHIFT_SIMILARITY
     assert similarity("Buranov", "Baranova") == 0.0  # another consonant (the feminine a is a vowel)
     assert similarity("Sutton", "Sitten") == VOWEL_SHIFT_SIMILARITY
+    # the first letter too, when a vowel: Uzbek Йўлдошев (read ioldoshev) is Yuldashev
+    assert similarity("Yuldashev", "Йўлдошев") == VOWEL_SHIFT_SIMILARITY
+    assert pair_score("YULDASHEV, Tohir", "ЙЎЛДОШЕВ, Тоҳир", "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound("YULDASHEV, Tohir", "ЙЎЛДОШЕВ, Тоҳир", "Person")
 
 
 def test_a_second_typo_in_a_long_word_that_starts_alike() -> None:

@@ -114,11 +114,15 @@ def romanisation_key(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
-    """The consonants of a word after its first letter: a coarse key for blocking only."""
+    """The consonants of a word, a coarse key for blocking and vowel shifts: its first letter,
+    unless a vowel (Uzbek o' against the Russian u at the start: Yoʻldoshev, read ioldoshev
+    from Cyrillic Йўлдошев, and Yuldashev; O'rinboyev and Urinbaev), and the consonants
+    after it."""
     key = romanisation_key(word)
     if len(key) <= 2:
         return key
-    return key[0] + "".join(ch for ch in key[1:] if ch not in "aeiouyhjw")
+    first = "" if key[0] in "aeiouy" else key[0]
+    return first + "".join(ch for ch in key[1:] if ch not in "aeiouyhjw")
 
 
 @lru_cache(maxsize=1)
