@@ -494,6 +494,16 @@ def test_a_name_in_arabic_script_is_explained_and_other_names_do_not_match() -> 
     assert _check_bound("محمود عباس", "Mohammed Abbas", "Person")
 
 
+def test_firm_words_in_arabic_script_are_read_in_english() -> None:
+    firm = "شركة الكسندر للتجارة ذ.م.م"  # company alexander trading, LLC
+    assert [p.text for p in analyse(firm, "Company").parts][::2] == ["company", "trading"]
+    assert pair_score(firm, "Alexander Trading LLC") >= DEFAULT_THRESHOLD
+    assert pair_score(firm, "Alexander Shipping LLC") < DEFAULT_THRESHOLD
+    assert _check_bound(firm, "Alexander Trading LLC", "Company")
+    # only in Arabic script: مصنع (factory) romanises to "msn", a Latin firm's name
+    assert analyse("MSN Systems", "Company").parts[0].text == "msn"
+
+
 def test_a_query_in_arabic_script_finds_the_latin_name_in_the_index() -> None:
     entries = [(Entry(f"f-{n}", "Person", "", "t"), [f"Hamid {_word(n, 'K')}"]) for n in range(60)]
     entries.append((Entry("mbs", "Person", "", "t"), ["Mohammed bin Salman Al Saud"]))

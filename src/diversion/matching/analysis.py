@@ -376,8 +376,10 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         forms = set()
     parts: list[Part] = []
     for position, (token, kind) in enumerate(kept):
-        if kind == NAME:
-            token = vocab.abbreviations.get(token, token) if not person else token
+        if kind == NAME and not person:
+            if arabic:  # firm words in Arabic script, read in English (arabic.yml)
+                token = vocab.arabic_firm_words.get(token, token)
+            token = vocab.abbreviations.get(token, token)
             if " " in token:  # an abbreviation of several words
                 for piece in token.split():
                     parts.append(_part(piece, person, position, kept))

@@ -134,6 +134,8 @@ class Vocabulary:
     nicknames: dict[str, frozenset[int]] = field(default_factory=dict)
     hangul: HangulLetters = field(default_factory=lambda: HangulLetters((), (), ()))
     abjad: AbjadReading = field(default_factory=lambda: AbjadReading({}))
+    # words of firms' names in Arabic script, folded, -> their English reading
+    arabic_firm_words: dict[str, str] = field(default_factory=dict)
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _longest_form: int = field(default=1)
     _long_form_words: tuple[str, ...] = field(default=())
@@ -368,8 +370,14 @@ def vocabulary() -> Vocabulary:
         str(arabic.get("article") or ""),
         {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
     )
+    arabic_firm_words: dict[str, str] = {}
+    for written, english in (arabic.get("firm_words") or {}).items():
+        keys = fold_surface(str(written), letters)
+        if len(keys) == 1:
+            arabic_firm_words.setdefault(keys[0], " ".join(fold_surface(str(english), letters)))
     return Vocabulary(
         abjad=abjad,
+        arabic_firm_words=arabic_firm_words,
         hangul=hangul,
         number_words=number_words,
         nicknames={name: frozenset(groups) for name, groups in nicknames.items()},
