@@ -79,14 +79,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
+# Arabic vowel points, shadda, superscript alef and tatweel: most names in Arabic script are
+# written without them, so a name written with them must read as one written without
+_ARABIC_POINTS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
 @lru_cache(maxsize=200_000)
 def to_ascii(word: str) -> str:
-    """One folded word in ASCII: hub-language letters by our table, the rest by ICU (rigour).
+    """One folded word in ASCII: hub-language letters by our table, the rest by ICU (rigour);
+    Arabic vowel points left out.
 
     Kazakh, Kyrgyz and Uzbek letters go first because ICU reads a word with "і" or "ў" as
     Ukrainian or Belarusian and then renders its other letters wrongly (ғ -> h).
     """
     letters = vocabulary().letters
+    word = _ARABIC_POINTS.sub("", word)
     word = "".join(letters.get(ch, ch) for ch in word)
     word = _APOSTROPHES.sub("", word)
     return "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
