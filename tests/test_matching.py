@@ -705,6 +705,27 @@ def test_name_and_identifier_together_are_both_explained(matcher: Matcher) -> No
     assert "innCode" in match.explanation and "vostok=vostok" in match.explanation
 
 
+@pytest.mark.parametrize(
+    "requests",
+    [
+        [(0.2, 10), (0.6, 10), (0.2, 1), (0.5, 2)],  # stricter requests answered from the first
+        [(0.6, 10), (0.2, 10), (0.2, 10)],  # a lower cutoff searches again
+        [(0.2, 1), (0.2, 10)],  # so does a higher limit
+    ],
+)
+def test_a_party_met_again_gets_the_matches_of_a_fresh_search(
+    matcher: Matcher, requests: list[tuple[float, int]]
+) -> None:
+    for name in ("Elem Vostok", "Vostok", "Vostok Elem Group"):
+        for cutoff, limit in requests:
+            found = matcher.match(name, cutoff=cutoff, limit=limit)
+            assert found == search(matcher.index, Query(name), cutoff, limit)
+            found.clear()  # a caller's changes to its list do not reach the kept matches
+    # the names were chosen to match two entities, or only below some cutoffs
+    assert len(matcher.match("Elem Vostok", cutoff=0.2)) == 2
+    assert matcher.match("Vostok", cutoff=0.6) and not matcher.match("Vostok", cutoff=0.7)
+
+
 def test_a_person_query_never_matches_a_company(matcher: Matcher) -> None:
     assert matcher.match("Elem Group", schema="Person") == []
     assert matcher.match("Elem Group", schema="Company")[0].entity_id == "t-elem"

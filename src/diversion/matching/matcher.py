@@ -7,6 +7,8 @@ every feature that spoke.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from diversion.matching.scoring import (
 from diversion.matching.vocabulary import references as name_tables
 
 CANDIDATES = 30
+CACHED_QUERIES = 10_000  # queries whose matches a matcher keeps (parties recur in a batch)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ class Matcher:
             if cache is not None:
                 index.save(cache)
         self.index = index
+        # per query: the cutoff and limit it was searched with, and its matches
+        self._found: OrderedDict[Query, tuple[float, int, list[Match]]] = OrderedDict()
+        self._found_lock = threading.Lock()  # the API matches in several threads
 
     def match(
         self,
@@ -138,7 +144,13 @@ class Matcher:
         weights: Mapping[str, float] | None = None,
         limit: int = 10,
     ) -> list[Match]:
-        """The best match per listed entity at or above `cutoff`, strongest first."""
+        """The best match per listed entity at or above `cutoff`, strongest first.
+
+        A party met again (the same consignee on many declarations, or one party checked
+        by two rules) is answered from the matches kept for it: those at a lower cutoff and
+        a higher limit hold every match of a stricter request, in the same order. A search
+        goes down to the default threshold and ten matches whatever is asked, which costs
+        little more than a stricter one (the same candidates are found and bounded)."""
         query = Query(
             name=name,
             schema=schema,
@@ -147,7 +159,21 @@ class Matcher:
             identifiers=(identifier,) if identifier else (),
             address=address,
         )
-        return search(self.index, query, cutoff, limit, weights)
+        if weights:
+            return search(self.index, query, cutoff, limit, weights)
+        with self._found_lock:
+            kept = self._found.get(query)
+            if kept is not None and kept[0] <= cutoff and kept[1] >= limit:
+                self._found.move_to_end(query)
+        if kept is None or kept[0] > cutoff or kept[1] < limit:
+            # searched as loosely as the usual requests, so that one search answers them all
+            loosest, most = min(cutoff, DEFAULT_THRESHOLD), max(limit, 10)
+            kept = (loosest, most, search(self.index, query, loosest, most))
+            with self._found_lock:
+                self._found[query] = kept
+                if len(self._found) > CACHED_QUERIES:
+                    self._found.popitem(last=False)
+        return [m for m in kept[2] if m.score >= cutoff][:limit]
 
 
 def search(
