@@ -558,6 +558,12 @@ def test_names_run_together_keep_their_generic_words() -> None:
     assert pair_score("SiemensAG", "Siemens AG") >= DEFAULT_THRESHOLD
 
 
+def test_a_name_matched_written_together_leaves_no_word_unmatched() -> None:
+    result = score_pair(Pair(0, "Abdul Rahman Yasin", "Abdulrahman Yasin", "Person"))
+    explanation = result.by_feature()["name_parts"].explanation
+    assert "written together (1.00)" in explanation and "unmatched" not in explanation
+
+
 def test_names_split_alike_forgive_one_typo_across_the_whole_name() -> None:
     result = score_pair(Pair(0, "Mercedes-Benn Group AG", "Mercedes-Benz Group AG", "Company"))
     assert result.score >= DEFAULT_THRESHOLD
@@ -863,6 +869,28 @@ def test_romanisation_keys_take_the_longest_variant_at_each_place() -> None:
     assert romanisation_key("iuliia") == romanisation_key("yuliya")
     assert romanisation_key("ivannov") == romanisation_key("ivanov")
     assert romanisation_key("lakhal") != romanisation_key("lakal")
+
+
+@pytest.mark.parametrize(
+    ("german_or_czech", "english"),
+    [
+        ("sergej", "sergei"),
+        ("nikolaj", "nikolay"),
+        ("kovalevskij", "kovalevskiy"),
+        ("dmitrij", "dmitrii"),
+        ("aleksej", "aleksey"),
+        ("faraj", "faradj"),
+    ],
+)
+def test_a_final_j_after_a_vowel_keys_as_i(german_or_czech: str, english: str) -> None:
+    assert romanisation_key(german_or_czech) == romanisation_key(english)
+
+
+def test_a_j_keys_as_i_only_at_the_end_of_a_long_word() -> None:
+    assert romanisation_key("raj") != romanisation_key("rai")  # Raj and Rai: other names
+    assert romanisation_key("xojayev") != romanisation_key("xoiayev")  # ж inside Xo'jayev
+    assert romanisation_key("bakirdj") == "baqirj"  # after a consonant: ж
+    assert pair_score("Serej Lavrov", "Сергей Викторович Лавров") >= DEFAULT_THRESHOLD
 
 
 def test_the_bound_sets_aside_names_that_cannot_match() -> None:

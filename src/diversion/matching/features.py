@@ -458,9 +458,10 @@ def name_parts(query: Name, listed: Name) -> tuple[Feature, Alignment]:
             ),
             alignment,
         )
+    # written together, every word was compared: none is left unmatched
     left = [p.text for p in alignment.query_left + alignment.listed_left if p.kind == NAME]
     text = f"name parts {how}"
-    if left:
+    if left and not written_together:
         text += f"; unmatched {', '.join(left)}"
     return Feature("name_parts", score, f"{text}: {score:.2f}"), alignment
 

@@ -136,6 +136,8 @@ class Vocabulary:
     abjad: AbjadReading = field(default_factory=lambda: AbjadReading({}))
     # words of firms' names in Arabic script, folded, -> their English reading
     arabic_firm_words: dict[str, str] = field(default_factory=dict)
+    # (letter, letters it follows, key, shortest word) at the end of a word
+    word_endings: tuple[tuple[str, str, str, int], ...] = ()
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _longest_form: int = field(default=1)
     _long_form_words: tuple[str, ...] = field(default=())
@@ -165,10 +167,15 @@ class Vocabulary:
 
     def fold_variants(self, word: str) -> str:
         """Scan left to right, taking the longest variant spelling at each place (one
-        regular expression of the variants, longest first, does the scan in C)."""
+        regular expression of the variants, longest first, does the scan in C); then the
+        word's ending (`word_endings`)."""
         if self._variant_pattern is None:
             return word
-        return self._variant_pattern.sub(self._variant_of, word)
+        word = self._variant_pattern.sub(self._variant_of, word)
+        for letter, after, key, min_length in self.word_endings:
+            if len(word) >= min_length and word.endswith(letter) and word[-2:-1] in after:
+                word = word[: -len(letter)] + key
+        return word
 
     def _variant_of(self, found: re.Match[str]) -> str:
         return self.variants[found.group()]
@@ -233,6 +240,13 @@ def _letters(data: dict[str, Any]) -> dict[str, str]:
             # a letter of a script without case (ة) is its lower case
             letters[form] = first.capitalize() if form.isupper() else first.lower()
     return letters
+
+
+def _word_endings(data: dict[str, Any]) -> tuple[tuple[str, str, str, int], ...]:
+    return tuple(
+        (str(e["letter"]), str(e["after"]), str(e["key"]), int(e["min_length"]))
+        for e in data.get("word_endings") or []
+    )
 
 
 def _variants(data: dict[str, Any]) -> dict[str, str]:
@@ -384,6 +398,7 @@ def vocabulary() -> Vocabulary:
         letters=letters,
         homoglyphs=_homoglyphs(load_yaml(data_path("homoglyphs.yml"))),
         variants=_variants(transliteration),
+        word_endings=_word_endings(transliteration),
         legal_forms=forms,
         legal_form_classes=classes,
         han_legal_forms=han_forms,
