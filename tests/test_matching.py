@@ -415,6 +415,50 @@ def test_a_wade_giles_name_meets_its_pinyin_spelling() -> None:
     assert {n.original for n in analyse_all("Mao Tse-tung", "Person")} == {"Mao Tse-tung"}
 
 
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        # German-language aliases of the EU list and the German press
+        ("Sergej Kuschugetowitsch Schojgu", "sergey kushugetovich shoygu"),
+        ("Jurij Jakowlewitsch Tschajka", "yuriy yakovlevich chayka"),
+        ("Wjatscheslaw Wolodin", "vyacheslav volodin"),
+        ("Marija Sacharowa", "mariya sakharova"),
+        ("Nursultan Nasarbajew", "nursultan nasarbayev"),
+        # an OFAC alias (SDN 18648, CHATAYEV, Akhmed)
+        ("TSCHATAJEV, Achmed Radschapovitsch", "chatayev akhmed radzhapovich"),
+        # no word that only German spelling makes: not read again
+        ("Jahongir Jo'rayev", None),  # Uzbek j is ж
+        ("Zhanibek Zhaksylykov", None),
+        ("Vladimir Putin", None),
+        ("Сергей Шойгу", None),  # Cyrillic is read by the transliteration tables
+    ],
+)
+def test_names_in_german_spelling_are_read_the_english_way(name: str, read: str | None) -> None:
+    from diversion.matching import german
+
+    assert german.reading(name) == read
+
+
+@pytest.mark.parametrize(
+    ("german_spelling", "english_spelling"),
+    [
+        ("Jurij Tschajka", "Yuri Chaika"),
+        ("Jelena Jampolskaja", "Yelena Yampolskaya"),
+        ("Julija Timoschenko", "Yulia Tymoshenko"),
+        ("SCHOIGU, Sergej Kuschugetowitsch", "Сергей Кужугетович Шойгу"),
+        ("TSCHATAJEV, Achmed Radschapovitsch", "Akhmed Rajapovich Chatayev"),
+    ],
+)
+def test_a_name_in_german_spelling_meets_its_english_spelling(
+    german_spelling: str, english_spelling: str
+) -> None:
+    assert pair_score(german_spelling, english_spelling, "Person") >= DEFAULT_THRESHOLD
+    assert pair_score(english_spelling, german_spelling, "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound(german_spelling, english_spelling, "Person")
+    # the reading keeps the name as written, for the explanation of a listed name
+    assert {n.original for n in analyse_all(german_spelling, "Person")} == {german_spelling}
+
+
 def test_a_name_in_a_script_without_romanisation_meets_itself() -> None:
     # neither ICU nor our tables read Khmer: its words are kept as written, not dropped
     assert [p.text for p in analyse("ហ៊ុន ម៉ាណែត", "Person").parts] == ["ហ៊ុន", "ម៉ាណែត"]

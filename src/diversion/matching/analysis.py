@@ -17,7 +17,7 @@ from typing import NamedTuple
 from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
 
-from diversion.matching import wade_giles
+from diversion.matching import german, wade_giles
 from diversion.matching.text import (
     han_runs,
     homoglyph_readings,
@@ -186,7 +186,8 @@ def slashed_aliases(name: str) -> list[str]:
 def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     """The name and its aliases, analysed. An alias cut out of the name ("Элем Групп" from
     "АО «Элем Групп»") keeps the name's legal form, so that forms still compare; a
-    person's name in Wade-Giles gives its pinyin readings. A firm's
+    person's name in Wade-Giles gives its pinyin readings, and one in German spelling its
+    English one. A firm's
     name between slashes is an alias only with a word of its own: "Import/Export" gives
     no alias "Export Co"."""
     out: list[Name] = []
@@ -207,6 +208,11 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
         for alias in aliases:
             for reading in wade_giles.readings(alias):
                 out.append(replace(analyse(reading, schema), original=alias))
+            # a Russian name in German spelling is read the English way too ("Jurij
+            # Tschajka": yuriy chayka)
+            respelled = german.reading(alias)
+            if respelled:
+                out.append(replace(analyse(respelled, schema), original=alias))
     return out
 
 

@@ -108,6 +108,31 @@ class AbjadReading:
         return tuple(out)
 
 
+@dataclass(frozen=True)
+class GermanReading:
+    """Names as German spells Russian ones, read the English way (`transliteration.yml`,
+    `german_reading`): which words only German spelling makes, and their re-spelling."""
+
+    contains: tuple[str, ...] = ()
+    endings: tuple[str, ...] = ()
+    respell: dict[str, str] = field(default_factory=dict)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.respell, key=lambda s: (-len(s), s))
+        pattern = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
+        object.__setattr__(self, "_pattern", pattern)
+
+    def marks(self, word: str) -> bool:
+        """Whether a folded ASCII word is spelled as only German spells (Schojgu, Lawrow)."""
+        return word.endswith(self.endings) or any(run in word for run in self.contains)
+
+    def read(self, word: str) -> str:
+        if self._pattern is None:
+            return word
+        return self._pattern.sub(lambda found: self.respell[found.group()], word)
+
+
 @dataclass
 class Vocabulary:
     letters: dict[str, str]
@@ -136,6 +161,7 @@ class Vocabulary:
     abjad: AbjadReading = field(default_factory=lambda: AbjadReading({}))
     # words of firms' names in Arabic script, folded, -> their English reading
     arabic_firm_words: dict[str, str] = field(default_factory=dict)
+    german: GermanReading = field(default_factory=GermanReading)
     # (letter, letters it follows, key, shortest word) at the end of a word
     word_endings: tuple[tuple[str, str, str, int], ...] = ()
     _variant_pattern: re.Pattern[str] | None = field(default=None, repr=False)
@@ -389,7 +415,14 @@ def vocabulary() -> Vocabulary:
         keys = fold_surface(str(written), letters)
         if len(keys) == 1:
             arabic_firm_words.setdefault(keys[0], " ".join(fold_surface(str(english), letters)))
+    german = transliteration.get("german_reading") or {}
+    markers = german.get("markers") or {}
     return Vocabulary(
+        german=GermanReading(
+            tuple(_strings(markers.get("contains"))),
+            tuple(_strings(markers.get("endings"))),
+            {str(k): str(v) for k, v in (german.get("respell") or {}).items()},
+        ),
         abjad=abjad,
         arabic_firm_words=arabic_firm_words,
         hangul=hangul,
