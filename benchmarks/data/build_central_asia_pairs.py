@@ -85,7 +85,9 @@ CAP_DERIVED = {
     "abbreviation": 12,
     "kazakh_letters": 10,
     "chinese_pinyin": 12,
+    "german_romanisation": 14,
 }
+LATER_CATEGORIES = ("german_romanisation",)
 CAP_NEGATIVE = {
     "hard_negative_same_surname": 55,
     "hard_negative_same_given_name": 36,
@@ -1251,6 +1253,54 @@ ROMANISATIONS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 BGN_YE = "аеёиоуыэюяйъь"  # BGN/PCGN writes е as "ye" at the start and after these letters
 
+# Russian Cyrillic -> German, after the Duden's transcription (the German press), with й as
+# j as German registers and the EU list's German aliases write it (Sergej, Jurij).
+GERMAN = {
+    "а": "a", "б": "b", "в": "w", "г": "g", "д": "d", "е": "e", "ё": "jo", "ж": "sch",
+    "з": "s", "и": "i", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "ch", "ц": "z",
+    "ч": "tsch", "ш": "sch", "щ": "schtsch", "ъ": "", "ы": "y", "ь": "", "э": "e",
+    "ю": "ju", "я": "ja",
+}  # fmt: skip
+GERMAN_VOWELS = "аеёиоуыэюя"
+
+
+def romanise_german(text: str) -> str:
+    """Russian Cyrillic as German spells it: е as je at the start of a word and after a vowel,
+    ъ or ь; ё as o after ж, ч, ш, щ; с as ss between vowels."""
+    out: list[str] = []
+    low_text = text.lower()
+    for at, ch in enumerate(text):
+        low = low_text[at]
+        if low not in GERMAN:
+            out.append(ch)
+            continue
+        before = low_text[at - 1] if at else ""
+        after = low_text[at + 1] if at + 1 < len(text) else ""
+        latin = GERMAN[low]
+        if low == "е" and (not before.isalpha() or before in GERMAN_VOWELS + "ъь"):
+            latin = "je"
+        elif low == "ё" and before in "жчшщ":
+            latin = "o"
+        elif low == "с" and before in GERMAN_VOWELS and after and after in GERMAN_VOWELS:
+            latin = "ss"
+        out.append(latin[:1].upper() + latin[1:] if ch.isupper() else latin)
+    # upper-case words stay upper case (ПОХОДОВА: POCHODOWA)
+    words = []
+    for word, original in zip("".join(out).split(" "), text.split(" "), strict=False):
+        words.append(word.upper() if original.isupper() and len(original) > 1 else word)
+    return " ".join(words)
+
+
+def same_person_name(latin: str, cyrillic: str) -> bool:
+    """Whether a listed Latin name spells the listed Cyrillic one (not another alias): as many
+    words, each alike to a word of the Cyrillic name romanised the passport way."""
+    ours = sorted(light_tokens(romanise(cyrillic, "passport (ICAO 9303)")))
+    theirs = sorted(light_tokens(latin))
+    if len(ours) != len(theirs):
+        return False
+    return all(max(ratio(word, other) for other in theirs) >= 0.75 for word in ours)
+
 
 def romanise(text: str, system: str) -> str:
     table = ROMANISATIONS[system]
@@ -1888,6 +1938,18 @@ def derive_person(entry: Entry, rng: random.Random, add: Add) -> None:
                 if "G'" in uz or "g'" in uz:
                     gh = re.sub(r"G'(?=[a-z])", "Gh", uz).replace("G'", "GH").replace("g'", "gh")
                     add(entry, primary, gh, "uzbek_romanisation", "Uzbek Latin with gh for gʻ")
+    # A listed Russian Cyrillic name as German spells it (a German exporter's records, the
+    # German press), against the listed Latin name that spells the same name, else against
+    # the Cyrillic name itself.
+    if russian_names and country in ("RU", "BY", "UA", "KG", "KZ"):
+        real = next((n for n in latin_names if same_person_name(n, russian_names[0])), "")
+        add(
+            entry,
+            real or russian_names[0],
+            romanise_german(russian_names[0]),
+            "german_romanisation",
+            "listed Cyrillic name in the German (Duden) transcription",
+        )
     # Listed Cyrillic names romanised by a system a declaration may use.
     for name in russian_names[:2]:
         if country in ("RU", "BY", "UA", ""):
@@ -1969,7 +2031,13 @@ def derived_pairs(entries: list[Entry], rng: random.Random) -> list[Pair]:
         derive_homoglyph(entry, rng, add)
     pairs: list[Pair] = []
     for category in sorted(out):
+        if category in LATER_CATEGORIES:
+            continue
         pairs += pick(out[category], CAP_DERIVED.get(category, 10), rng)
+    # categories added after the set was first built are picked with a generator of their
+    # own, so that adding one left every other pair as it was
+    for category in LATER_CATEGORIES:
+        pairs += pick(out[category], CAP_DERIVED[category], random.Random(category))
     return pairs
 
 
