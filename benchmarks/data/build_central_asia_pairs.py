@@ -1285,11 +1285,7 @@ def romanise_german(text: str) -> str:
         elif low == "с" and before in GERMAN_VOWELS and after and after in GERMAN_VOWELS:
             latin = "ss"
         out.append(latin[:1].upper() + latin[1:] if ch.isupper() else latin)
-    # upper-case words stay upper case (ПОХОДОВА: POCHODOWA)
-    words = []
-    for word, original in zip("".join(out).split(" "), text.split(" "), strict=False):
-        words.append(word.upper() if original.isupper() and len(original) > 1 else word)
-    return " ".join(words)
+    return upper_words_kept("".join(out), text)  # ПОХОДОВА: POCHODOWA
 
 
 def same_person_name(latin: str, cyrillic: str) -> bool:
@@ -1321,10 +1317,13 @@ def romanise(text: str, system: str) -> str:
         else:
             out.append(ch)
             prev = "" if not ch.isalpha() else ch.lower()
-    result = "".join(out)
-    # Upper-case words stay upper case (surnames in "Nikita Aleksandrovich ZAKHAROV").
+    return upper_words_kept("".join(out), text)
+
+
+def upper_words_kept(romanised: str, text: str) -> str:
+    """Upper-case words stay upper case (surnames in "Nikita Aleksandrovich ZAKHAROV")."""
     words = []
-    for word, original in zip(result.split(" "), text.split(" "), strict=False):
+    for word, original in zip(romanised.split(" "), text.split(" "), strict=False):
         words.append(word.upper() if original.isupper() and len(original) > 1 else word)
     return " ".join(words)
 
