@@ -495,6 +495,9 @@ def test_arabic_letters_romanised_as_names_spell_them() -> None:
         ("مهدی", "Mahdawi", 0),  # Mahdawi's w is not written
         ("حسين", "Hosseini", 0),  # a final vowel not written
         ("سالم", "Salami", 0),
+        ("أحمد", "Ahmad", 3),
+        ("أحمد", "Hammad", 0),  # a word that starts with alef starts with a vowel
+        ("عمر", "Omar", 2),  # ayn, which ICU leaves out, carries the O
     ],
 )
 def test_arabic_script_words_fit_latin_spellings_by_consonants_and_long_vowels(

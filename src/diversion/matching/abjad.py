@@ -118,11 +118,15 @@ def _fits(arabic: Reading, latin: Reading) -> int:
     """The consonants, when the Latin reading spells the Arabic one: the same consonants;
     the long vowels written, each where it is written; at most one vowel more than Arabic
     script writes between two consonants (a short vowel); and a vowel that ends the Latin
-    word written at the end (Salim is not Salami)."""
+    word written at the end (Salim is not Salami); and a word in Arabic script that starts
+    with a vowel letter (alef: Ahmad, Ismail) not spelled with a consonant first (one that
+    starts with ayn, which ICU leaves out, may be: عمر Omar)."""
     letters, arabic_after = _gaps(arabic)
     latin_letters, latin_after = _gaps(latin)
     if not letters or letters != latin_letters:
         return 0
+    if arabic[0] in VOWELS and latin[0] not in VOWELS:
+        return 0  # a word that starts with alef starts with a vowel: أحمد is not Hammad
     for at, (written, spelled) in enumerate(zip(arabic_after, latin_after, strict=True)):
         if len(spelled) > len(written) + 1:
             return 0
