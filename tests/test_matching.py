@@ -475,6 +475,37 @@ def test_arabic_letters_romanised_as_names_spell_them() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("رضا محمدی", "رزا محمدی"),  # Reza
+        ("آذر نفیسی", "آزر نفیسی"),  # Azar
+        ("محمد حسین", None),  # no letter Persian reads otherwise
+        ("Reza Mohammadi", None),
+    ],
+)
+def test_persian_reads_zad_and_dhal_as_z(name: str, read: str | None) -> None:
+    from diversion.matching.abjad import persian_reading
+
+    assert persian_reading(name) == read
+
+
+@pytest.mark.parametrize(
+    ("arabic_script", "latin"),
+    [
+        ("رضا محمدی", "Reza Mohammadi"),  # Persian ض as z
+        ("رضا محمدی", "Rida Mohammadi"),  # and still as the Arabic d
+        ("رمضان قادروف", "Ramzan Kadyrov"),
+        ("آذر نفیسی", "Azar Nafisi"),
+    ],
+)
+def test_a_persian_name_meets_its_persian_and_arabic_spellings(
+    arabic_script: str, latin: str
+) -> None:
+    assert pair_score(arabic_script, latin, "Person") >= DEFAULT_THRESHOLD
+    assert _check_bound(arabic_script, latin, "Person")
+
+
+@pytest.mark.parametrize(
     ("arabic", "latin", "consonants"),
     [
         ("محمد", "Mohammed", 4),

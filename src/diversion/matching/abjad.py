@@ -32,6 +32,15 @@ def in_arabic_script(text: str) -> bool:
     return ARABIC_LETTER.search(text) is not None and OTHER_LETTER.search(text) is None
 
 
+def persian_reading(name: str) -> str | None:
+    """A name in Arabic script with letters Persian reads otherwise (ض and ذ as z: رضا
+    Reza), written as Persian reads them; else None."""
+    letters = vocabulary().abjad.persian
+    if not in_arabic_script(name) or not any(letter in name for letter in letters):
+        return None
+    return "".join(letters.get(ch, ch) for ch in name)
+
+
 def _consonants(reading: Reading) -> str:
     return " ".join(unit for unit in reading if unit not in VOWELS)
 

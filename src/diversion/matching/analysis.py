@@ -17,7 +17,7 @@ from typing import NamedTuple
 from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
 
-from diversion.matching import german, wade_giles
+from diversion.matching import abjad, german, wade_giles
 from diversion.matching.text import (
     han_runs,
     homoglyph_readings,
@@ -203,6 +203,10 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
         elif not analysed.forms and whole.forms:
             analysed = replace(analysed, forms=whole.forms, form_words=whole.form_words)
         out.append(analysed)
+        # a name in Arabic script may be Persian, which reads ض as z (رضا Reza)
+        persian = abjad.persian_reading(alias)
+        if persian:
+            out.append(replace(analyse(persian, schema), original=alias))
     if schema in PERSON_SCHEMATA:
         # a Chinese name in Wade-Giles is read in pinyin too ("Mao Tse-tung": mao ze dong)
         for alias in aliases:

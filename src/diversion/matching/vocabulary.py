@@ -89,6 +89,7 @@ class AbjadReading:
     classes: dict[str, str]  # spelling -> class
     article: str = ""
     semivowels: dict[str, str] = field(default_factory=dict)  # consonant class -> vowel class
+    persian: dict[str, str] = field(default_factory=dict)  # letter -> as Persian reads it
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -409,6 +410,7 @@ def vocabulary() -> Vocabulary:
         },
         str(arabic.get("article") or ""),
         {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
+        {str(k): str(v) for k, v in (arabic.get("persian") or {}).items()},
     )
     arabic_firm_words: dict[str, str] = {}
     for written, english in (arabic.get("firm_words") or {}).items():
