@@ -496,6 +496,7 @@ def test_persian_reads_zad_and_dhal_as_z(name: str, read: str | None) -> None:
         ("رضا محمدی", "Rida Mohammadi"),  # and still as the Arabic d
         ("رمضان قادروف", "Ramzan Kadyrov"),
         ("آذر نفیسی", "Azar Nafisi"),
+        ("مرتضی احمدی", "Morteza Ahmadi"),  # ض as z next to ت, and a final ya as a
     ],
 )
 def test_a_persian_name_meets_its_persian_and_arabic_spellings(
@@ -529,6 +530,9 @@ def test_a_persian_name_meets_its_persian_and_arabic_spellings(
         ("أحمد", "Ahmad", 3),
         ("أحمد", "Hammad", 0),  # a word that starts with alef starts with a vowel
         ("عمر", "Omar", 2),  # ayn, which ICU leaves out, carries the O
+        ("مصطفی", "Mostafa", 4),  # a final ya read as alef maksura, as Persian writes it
+        ("مهدی", "Mahdi", 3),  # or as the ya it is
+        ("تسارف", "Tsarev", 3),  # t and s, which keys fold to c, read together too
     ],
 )
 def test_arabic_script_words_fit_latin_spellings_by_consonants_and_long_vowels(

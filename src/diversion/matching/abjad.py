@@ -21,6 +21,7 @@ _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
 ARABIC_LETTER = re.compile(f"[{_ARABIC}]")
 OTHER_LETTER = re.compile(rf"[^\W\d_{_ARABIC}]")
 
+_TS = re.compile(r"c(?!h)")  # a key's c that is not the ch of چ: a folded ts or tz
 MAX_READINGS = 8  # readings of a word's semivowels (three waws)
 Reading = tuple[str, ...]
 
@@ -61,16 +62,26 @@ def latin_consonants(key: str) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def arabic_readings(key: str) -> tuple[Reading, ...]:
     """An Arabic-script word as read, with each waw a consonant or a long vowel (موسوی
-    Mousavi: the first a vowel, the second a v), and without the article joined to it
-    (الرحمن)."""
+    Mousavi: the first a vowel, the second a v), without the article joined to it
+    (الرحمن), with t and s apart where the key folds them together, and with a final ya
+    also read as alef maksura (مرتضی Morteza)."""
     abjad = vocabulary().abjad
     spellings = [key]
     article = abjad.article
     if article and key.startswith(article) and len(key) > len(article) + 2:
         spellings.append(key[len(article) :])
+    # keys fold ts and tz to c, but in Arabic script t and s (or z) are two letters that only
+    # stand together because short vowels are not written (مرتزی, Morteza: mrci)
+    spellings += [_TS.sub("ts", s) for s in spellings if _TS.search(s)]
     readings: list[Reading] = []
     for spelling in spellings:
         readings.extend(_semivowel_readings(abjad.read(spelling), abjad.semivowels))
+    # a final ya may be alef maksura (مرتضی Morteza)
+    readings += [
+        _collapsed([*r[:-1], abjad.final_vowels[r[-1]]])
+        for r in readings
+        if len(r) > 1 and r[-1] in abjad.final_vowels
+    ]
     return tuple(readings)
 
 

@@ -90,6 +90,7 @@ class AbjadReading:
     article: str = ""
     semivowels: dict[str, str] = field(default_factory=dict)  # consonant class -> vowel class
     persian: dict[str, str] = field(default_factory=dict)  # letter -> as Persian reads it
+    final_vowels: dict[str, str] = field(default_factory=dict)  # at a word's end: also read as
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -411,6 +412,7 @@ def vocabulary() -> Vocabulary:
         str(arabic.get("article") or ""),
         {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
         {str(k): str(v) for k, v in (arabic.get("persian") or {}).items()},
+        {str(k): str(v) for k, v in (arabic.get("final_vowels") or {}).items()},
     )
     arabic_firm_words: dict[str, str] = {}
     for written, english in (arabic.get("firm_words") or {}).items():
