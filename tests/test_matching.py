@@ -532,6 +532,7 @@ def test_a_persian_name_meets_its_persian_and_arabic_spellings(
         ("عمر", "Omar", 2),  # ayn, which ICU leaves out, carries the O
         ("مصطفی", "Mostafa", 4),  # a final ya read as alef maksura, as Persian writes it
         ("مهدی", "Mahdi", 3),  # or as the ya it is
+        ("عبدالعلی", "Abdullah", 0),  # Abdolali: the ya of علی is always i
         ("تسارف", "Tsarev", 3),  # t and s, which keys fold to c, read together too
     ],
 )

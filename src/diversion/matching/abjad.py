@@ -76,11 +76,11 @@ def arabic_readings(key: str) -> tuple[Reading, ...]:
     readings: list[Reading] = []
     for spelling in spellings:
         readings.extend(_semivowel_readings(abjad.read(spelling), abjad.semivowels))
-    # a final ya may be alef maksura (مرتضی Morteza)
+    # a final ya may be alef maksura (مرتضی Morteza), but not that of علی (Ali)
     readings += [
         _collapsed([*r[:-1], abjad.final_vowels[r[-1]]])
         for r in readings
-        if len(r) > 1 and r[-1] in abjad.final_vowels
+        if len(r) > 1 and r[-1] in abjad.final_vowels and r[-2] not in abjad.final_vowels_not_after
     ]
     return tuple(readings)
 

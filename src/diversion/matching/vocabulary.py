@@ -91,6 +91,7 @@ class AbjadReading:
     semivowels: dict[str, str] = field(default_factory=dict)  # consonant class -> vowel class
     persian: dict[str, str] = field(default_factory=dict)  # letter -> as Persian reads it
     final_vowels: dict[str, str] = field(default_factory=dict)  # at a word's end: also read as
+    final_vowels_not_after: frozenset[str] = frozenset()  # classes that keep the final vowel
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -413,6 +414,7 @@ def vocabulary() -> Vocabulary:
         {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
         {str(k): str(v) for k, v in (arabic.get("persian") or {}).items()},
         {str(k): str(v) for k, v in (arabic.get("final_vowels") or {}).items()},
+        frozenset(_strings(arabic.get("final_vowels_not_after"))),
     )
     arabic_firm_words: dict[str, str] = {}
     for written, english in (arabic.get("firm_words") or {}).items():
