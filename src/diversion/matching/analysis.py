@@ -186,10 +186,10 @@ def slashed_aliases(name: str) -> list[str]:
 def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     """The name and its aliases, analysed. An alias cut out of the name ("Элем Групп" from
     "АО «Элем Групп»") keeps the name's legal form, so that forms still compare; a
-    person's name in Wade-Giles gives its pinyin readings, and one in German spelling its
-    English one. A firm's
-    name between slashes is an alias only with a word of its own: "Import/Export" gives
-    no alias "Export Co"."""
+    person's name in Wade-Giles gives its pinyin readings, one in German spelling its
+    English one, and a name in Arabic script with ض or ذ its Persian one. A firm's name
+    between slashes is an alias only with a word of its own: "Import/Export" gives no
+    alias "Export Co"."""
     out: list[Name] = []
     whole: Name | None = None
     aliases = split_aliases(name)
