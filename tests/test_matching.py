@@ -479,11 +479,16 @@ def test_arabic_letters_romanised_as_names_spell_them() -> None:
     [
         ("رضا محمدی", "رزا محمدی"),  # Reza
         ("آذر نفیسی", "آزر نفیسی"),  # Azar
-        ("محمد حسین", None),  # no letter Persian reads otherwise
+        ("مصطفی احمدی", "مصطفى احمدی"),  # Mostafa ends in alef maksura, Ahmadi in ya
+        ("مصطفي", "مصطفى"),  # typed with the Arabic ya
+        ("محمد حسین", None),  # nothing Persian reads otherwise
+        ("محمد حمیدی", None),
         ("Reza Mohammadi", None),
     ],
 )
-def test_persian_reads_zad_and_dhal_as_z(name: str, read: str | None) -> None:
+def test_persian_reads_zad_and_dhal_as_z_and_knows_alef_maksura_names(
+    name: str, read: str | None
+) -> None:
     from diversion.matching.abjad import persian_reading
 
     assert persian_reading(name) == read
@@ -496,7 +501,8 @@ def test_persian_reads_zad_and_dhal_as_z(name: str, read: str | None) -> None:
         ("رضا محمدی", "Rida Mohammadi"),  # and still as the Arabic d
         ("رمضان قادروف", "Ramzan Kadyrov"),
         ("آذر نفیسی", "Azar Nafisi"),
-        ("مرتضی احمدی", "Morteza Ahmadi"),  # ض as z next to ت, and a final ya as a
+        ("مرتضی احمدی", "Morteza Ahmadi"),  # ض as z next to ت, and an alef maksura name
+        ("مصطفی", "Mostafa"),
     ],
 )
 def test_a_persian_name_meets_its_persian_and_arabic_spellings(
@@ -530,9 +536,9 @@ def test_a_persian_name_meets_its_persian_and_arabic_spellings(
         ("أحمد", "Ahmad", 3),
         ("أحمد", "Hammad", 0),  # a word that starts with alef starts with a vowel
         ("عمر", "Omar", 2),  # ayn, which ICU leaves out, carries the O
-        ("مصطفی", "Mostafa", 4),  # a final ya read as alef maksura, as Persian writes it
-        ("مهدی", "Mahdi", 3),  # or as the ya it is
-        ("عبدالعلی", "Abdullah", 0),  # Abdolali: the ya of علی is always i
+        ("مهدی", "Mahdi", 3),
+        ("عبدالعلی", "Abdullah", 0),  # Abdolali: the ya of علی is i
+        ("حمیدی", "Hameida", 0),  # nor is Hamidi's final ya an alef maksura
         ("تسارف", "Tsarev", 3),  # t and s, which keys fold to c, read together too
     ],
 )

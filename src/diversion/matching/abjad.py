@@ -34,12 +34,15 @@ def in_arabic_script(text: str) -> bool:
 
 
 def persian_reading(name: str) -> str | None:
-    """A name in Arabic script with letters Persian reads otherwise (ض and ذ as z: رضا
-    Reza), written as Persian reads them; else None."""
-    letters = vocabulary().abjad.persian
-    if not in_arabic_script(name) or not any(letter in name for letter in letters):
+    """A name in Arabic script as Persian reads it, where that differs: ض and ذ as z (رضا
+    Reza), and the final ی of Arabic names ending in alef maksura as ى (مصطفی Mostafa).
+    None for a name Persian reads as Arabic does."""
+    if not in_arabic_script(name):
         return None
-    return "".join(letters.get(ch, ch) for ch in name)
+    abjad = vocabulary().abjad
+    words = [abjad.alef_maksura.get(word.replace("ي", "ی"), word) for word in name.split(" ")]
+    read = "".join(abjad.persian.get(ch, ch) for ch in " ".join(words))
+    return read if read != name else None
 
 
 def _consonants(reading: Reading) -> str:
@@ -63,8 +66,7 @@ def latin_consonants(key: str) -> frozenset[str]:
 def arabic_readings(key: str) -> tuple[Reading, ...]:
     """An Arabic-script word as read, with each waw a consonant or a long vowel (موسوی
     Mousavi: the first a vowel, the second a v), without the article joined to it
-    (الرحمن), with t and s apart where the key folds them together, and with a final ya
-    also read as alef maksura (مرتضی Morteza)."""
+    (الرحمن), and with t and s apart where the key folds them together."""
     abjad = vocabulary().abjad
     spellings = [key]
     article = abjad.article
@@ -76,12 +78,6 @@ def arabic_readings(key: str) -> tuple[Reading, ...]:
     readings: list[Reading] = []
     for spelling in spellings:
         readings.extend(_semivowel_readings(abjad.read(spelling), abjad.semivowels))
-    # a final ya may be alef maksura (مرتضی Morteza), but not that of علی (Ali)
-    readings += [
-        _collapsed([*r[:-1], abjad.final_vowels[r[-1]]])
-        for r in readings
-        if len(r) > 1 and r[-1] in abjad.final_vowels and r[-2] not in abjad.final_vowels_not_after
-    ]
     return tuple(readings)
 
 

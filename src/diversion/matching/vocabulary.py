@@ -90,8 +90,8 @@ class AbjadReading:
     article: str = ""
     semivowels: dict[str, str] = field(default_factory=dict)  # consonant class -> vowel class
     persian: dict[str, str] = field(default_factory=dict)  # letter -> as Persian reads it
-    final_vowels: dict[str, str] = field(default_factory=dict)  # at a word's end: also read as
-    final_vowels_not_after: frozenset[str] = frozenset()  # classes that keep the final vowel
+    # words Persian writes with a final ی that Arabic writes ى, as Arabic writes them
+    alef_maksura: dict[str, str] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -404,6 +404,7 @@ def vocabulary() -> Vocabulary:
             for table in ("initials", "vowels", "finals")
         )
     )
+    persian = arabic.get("persian") or {}
     abjad = AbjadReading(
         {
             str(spelling): str(reading)
@@ -412,9 +413,8 @@ def vocabulary() -> Vocabulary:
         },
         str(arabic.get("article") or ""),
         {str(k): str(v) for k, v in (arabic.get("semivowels") or {}).items()},
-        {str(k): str(v) for k, v in (arabic.get("persian") or {}).items()},
-        {str(k): str(v) for k, v in (arabic.get("final_vowels") or {}).items()},
-        frozenset(_strings(arabic.get("final_vowels_not_after"))),
+        {str(k): str(v) for k, v in (persian.get("letters") or {}).items()},
+        {str(w): str(w)[:-1] + "ى" for w in _strings(persian.get("alef_maksura"))},
     )
     arabic_firm_words: dict[str, str] = {}
     for written, english in (arabic.get("firm_words") or {}).items():
