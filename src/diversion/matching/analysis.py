@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -194,6 +195,7 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     whole: Name | None = None
     aliases = split_aliases(name)
     slashed = [] if schema in PERSON_SCHEMATA else slashed_aliases(aliases[0] if aliases else "")
+    kept: list[str] = []
     for alias in aliases + [a for a in slashed if a not in aliases]:
         analysed = analyse(alias, schema)
         if whole is None:
@@ -203,21 +205,25 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
         elif not analysed.forms and whole.forms:
             analysed = replace(analysed, forms=whole.forms, form_words=whole.form_words)
         out.append(analysed)
-        # a name in Arabic script may be Persian, which reads ض as z (رضا Reza)
-        persian = abjad.persian_reading(alias)
-        if persian:
-            out.append(replace(analyse(persian, schema), original=alias))
-    if schema in PERSON_SCHEMATA:
-        # a Chinese name in Wade-Giles is read in pinyin too ("Mao Tse-tung": mao ze dong)
-        for alias in aliases:
-            for reading in wade_giles.readings(alias):
-                out.append(replace(analyse(reading, schema), original=alias))
-            # a Russian name in German spelling is read the English way too ("Jurij
-            # Tschajka": yuriy chayka)
-            respelled = german.reading(alias)
-            if respelled:
-                out.append(replace(analyse(respelled, schema), original=alias))
+        kept.append(alias)
+    for alias in kept:
+        for reading in _readings(alias, schema):
+            out.append(replace(analyse(reading, schema), original=alias))
     return out
+
+
+def _readings(alias: str, schema: str) -> Iterator[str]:
+    """The other ways a name may be read: a name in Arabic script as Persian reads it (رضا
+    Reza); a person's name in Wade-Giles in pinyin ("Mao Tse-tung": mao ze dong), and one in
+    the German spelling of Russian the English way ("Jurij Tschajka": yuriy chayka)."""
+    persian = abjad.persian_reading(alias)
+    if persian:
+        yield persian
+    if schema in PERSON_SCHEMATA:
+        yield from wade_giles.readings(alias)
+        respelled = german.reading(alias)
+        if respelled:
+            yield respelled
 
 
 def _has_own_word(name: Name) -> bool:

@@ -165,7 +165,9 @@ class Matcher:
             kept = self._found.get(query)
             if kept is not None and kept[0] <= cutoff and kept[1] >= limit:
                 self._found.move_to_end(query)
-        if kept is None or kept[0] > cutoff or kept[1] < limit:
+            else:
+                kept = None
+        if kept is None:
             # searched as loosely as the usual requests, so that one search answers them all
             loosest, most = min(cutoff, DEFAULT_THRESHOLD), max(limit, 10)
             kept = (loosest, most, search(self.index, query, loosest, most))
