@@ -45,6 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    if not SHARED.is_dir():  # the benchmarks read the project's shared data folder, not tests/data
+        raise SystemExit(
+            f"{SHARED} is missing: this benchmark reads ../shared/data beside the clone"
+        )
     context = multiprocessing.get_context("spawn")
     print(f"{'list':34} {'entities':>9} {'parse s':>8} {'import s':>9} {'peak MiB':>9}")
     for name, (fmt, paths) in CASES.items():

@@ -354,6 +354,10 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
+    if not SHARED.is_dir():  # the benchmarks read the project's shared data folder, not tests/data
+        raise SystemExit(
+            f"{SHARED} is missing: this benchmark reads ../shared/data beside the clone"
+        )
     if not args.skip_quality:
         quality(5_000 if args.quick else 50_000, 500 if args.quick else 2_000)
     if not args.skip_speed:

@@ -17,8 +17,9 @@ from followthemoney.proxy import EntityProxy
 
 from diversion.lists.importers.base import ListFormatError, Parsed, stable_id
 from diversion.lists.importers.csl import read_csl
+from tests.conftest import SHARED
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "lists" / "us-csl"
+DATA = SHARED / "lists" / "us-csl"
 LEGACY = DATA / "csl-legacy-format-fragment.csv"
 CURRENT = DATA / "csl-current-format-fragment.csv"
 DPL = DATA / "bis-denied-persons.txt"
