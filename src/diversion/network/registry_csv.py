@@ -21,21 +21,22 @@ cannot carry (`p_nurlan`, `ТОО 17`) becomes a readable slug and a digest of t
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from followthemoney.proxy import EntityProxy
-from followthemoney.util import ENTITY_ID_LEN
-from normality import ascii_text
 
 from diversion.countries import CountryError, normalise_country
-from diversion.lists.importers.base import ListFormatError, Parsed, make, read_text
+from diversion.lists.importers.base import (
+    ListFormatError,
+    Parsed,
+    Records,
+    csv_records,
+    ftm_id,
+    make,
+)
 
 ENTITY_COLUMNS = (
     "id", "schema", "name", "aliases", "registration_number", "country", "incorporation_date",
@@ -63,46 +64,18 @@ PROPERTIES = {
 DATES = ("incorporation_date", "dissolution_date", "birth_date", "start_date", "end_date")
 
 
-FTM_ID = re.compile(r"[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?")
-
-
 def registry_id(raw: str) -> str:
-    """The FtM id of a registry's own id: the id itself when FtM can carry it, else a slug of
-    it and a digest of the whole id (so two ids never meet), e.g. p_nurlan -> p-nurlan-8f0c…"""
-    if len(raw) <= ENTITY_ID_LEN and FTM_ID.fullmatch(raw):
-        return raw
-    slug = re.sub(r"[^0-9a-zA-Z]+", "-", ascii_text(raw) or "").strip("-")[:80].strip("-")
-    digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
-    return f"{slug or 'id'}-{digest}"
+    """The FtM id of a registry's own id (see `ftm_id`): p_nurlan -> p-nurlan-8f0c…"""
+    return ftm_id(raw)
 
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-Rows = list[tuple[int, list[str]]]  # (first line of the record, its cells)
-
-
-def _read(path: Path) -> tuple[list[str], Rows]:
-    """The header and every record with the line it starts on (a quoted field may span lines;
-    blank lines are no records)."""
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-        rows: Rows = []
-        end = reader.line_num
-        for cells in reader:
-            start, end = end + 1, reader.line_num
-            if cells:
-                rows.append((start, cells))
-    except csv.Error as exc:
-        raise ListFormatError(path, f"line {reader.line_num}", f"not CSV: {exc}") from None
-    return header, rows
-
-
 def registry_rows(paths: Sequence[Path]) -> dict[Path, int]:
     """How many records each file holds (the header aside): what an import reads."""
-    return {path: len(_read(path)[1]) for path in paths}
+    return {path: len(csv_records(path)[1]) for path in paths}
 
 
 class _Faults:
@@ -258,9 +231,9 @@ def _relation(
 def read_registry_csv(paths: Sequence[Path]) -> Parsed:
     """The entities file and (optionally) the relations file, as FtM entities: every row one
     entity, or the whole import refused with every fault of every row."""
-    tables: dict[str, tuple[Path, list[str], Rows]] = {}
+    tables: dict[str, tuple[Path, list[str], Records]] = {}
     for path in paths:
-        header, rows = _read(path)
+        header, rows = csv_records(path)
         kind = "relations" if "type" in header and "source_id" in header else "entities"
         _check_header(path, header, RELATION_COLUMNS if kind == "relations" else ENTITY_COLUMNS)
         if kind in tables:
