@@ -24,7 +24,12 @@ from diversion.network.bundled import DEMO_FILES
 from diversion.network.graph import Link, Network
 from diversion.network.links import NetworkStore, find_links
 from diversion.network.ownership import Stake
-from diversion.network.registry_csv import ENTITY_COLUMNS, RELATION_COLUMNS, read_registry_csv
+from diversion.network.registry_csv import (
+    ENTITY_COLUMNS,
+    RELATION_COLUMNS,
+    read_registry_csv,
+    registry_id,
+)
 from diversion.network.sectors import unrelated_sectors
 from diversion.reference import package_file
 from diversion.rules import apply_config
@@ -127,6 +132,114 @@ def test_a_relations_file_alone_and_a_wrong_header_are_refused(tmp_path: Path) -
     entities.write_text("id,schema,name\na,Company,Alpha\n", encoding="utf-8")
     with pytest.raises(ListFormatError, match="header must be"):
         read_registry_csv([entities])
+
+
+def underscore_registry(folder: Path) -> list[Path]:
+    """The registry of issue 18: ids with underscores (and a dot, Cyrillic, a space), 15
+    ownership and 2 directorship rows; FtM ids allow none of `_`, Cyrillic or a space."""
+    entities = [
+        firm("kz_esil", "ТОО «Есиль Микрокомпонент»", registration_number="220340017783"),
+        person("p_nurlan", "Нурланов Нурлан Нурланович"),
+        person("p_aigul", "Айгуль Сапарова"),
+        person("p.dana", "Dana Bekova"),
+        firm("kz_half", "Half Owned LLP", registration_number="200140000018"),
+        firm("kz_trade_1", "Trade One LLP"),
+        firm("kz_trade_2", "Trade Two LLP"),
+        firm("kz_trade_3", "Trade Three LLP"),
+        firm("kz-plain", "Plain LLP"),
+        firm("ТОО_17", "ТОО «Семнадцать»"),
+        firm("kz trade 4", "Trade Four LLP"),
+        firm("p-nurlan", "Not Nurlan LLP"),  # FtM's own spelling of another id: kept apart
+    ]
+    ownership = [
+        owns("kz_esil", "kz_half", "60"),
+        owns("p_aigul", "kz_half", "40"),
+        owns("p_nurlan", "kz_trade_1", "100"),
+        owns("kz_half", "kz_trade_2", "51"),
+        owns("p.dana", "kz_trade_2", "49"),
+        owns("kz_trade_2", "kz_trade_3", "70"),
+        owns("p_nurlan", "kz_trade_3", "30"),
+        owns("p.dana", "kz-plain", "100"),
+        owns("p_nurlan", "ТОО_17", "50"),
+        owns("p_aigul", "ТОО_17", "50"),
+        owns("ТОО_17", "kz trade 4", "80"),
+        owns("p.dana", "kz trade 4", "20"),
+        owns("kz_trade_1", "p-nurlan", "10"),
+        owns("kz-plain", "p-nurlan", "90"),
+        owns("kz_esil", "kz_trade_1", "5", start_date="2024-01-01", end_date="2024-06-30"),
+    ]
+    return write_registry(
+        folder, entities, [*ownership, runs("p_nurlan", "kz_half"), runs("p_aigul", "ТОО_17")]
+    )
+
+
+def test_every_id_the_file_uses_keeps_its_edges(tmp_path: Path) -> None:
+    parsed = read_registry_csv(underscore_registry(tmp_path))
+    by_id = {str(e.id): e for e in parsed.entities}
+    nurlan = registry_id("p_nurlan")
+    assert nurlan.startswith("p-nurlan-") and nurlan != "p-nurlan"
+    assert by_id[nurlan].get("name") == ["Нурланов Нурлан Нурланович"]
+    assert by_id["p.dana"].schema.name == "Person" and by_id["kz-plain"].schema.name == "Company"
+    assert registry_id("ТОО_17") in by_id and registry_id("kz trade 4") in by_id
+    for entity in parsed.entities:  # every id is one FtM keeps when it cleans
+        assert model.get_proxy(entity.to_dict(), cleaned=False).to_dict() == entity.to_dict()
+    network = Network.build(parsed.entities)
+    assert (len(network.stakes), len(network.roles)) == (15, 2)
+    ends = {(stake.owner, stake.asset) for stake in network.stakes}
+    assert (nurlan, registry_id("kz_trade_1")) in ends
+    assert (registry_id("kz_trade_1"), "p-nurlan") in ends
+    assert {(role.person, role.organization) for role in network.roles} == {
+        (nurlan, registry_id("kz_half")), (registry_id("p_aigul"), registry_id("ТОО_17")),
+    }  # fmt: skip
+
+
+def test_ownership_through_underscore_ids(tmp_path: Path) -> None:
+    parsed = read_registry_csv(underscore_registry(tmp_path))
+    listing = demo_list()
+    links = [link for link, _ in find_links(parsed.entities, listing, Matcher(listing))]
+    network = Network.build(parsed.entities, links)
+    assert registry_id("kz_esil") in network.listed()
+    us = network.ownership("us", None).derived
+    # the listed firm owns 60 % of kz_half, which owns 51 % of kz_trade_2, which owns 70 % of
+    # kz_trade_3; each step is a majority, so all three are blocked under both rules
+    half, two, three = (registry_id(i) for i in ("kz_half", "kz_trade_2", "kz_trade_3"))
+    assert {half, two, three} <= set(us)
+    assert {half, two, three} <= set(network.ownership("eu", None).derived)
+    assert registry_id("kz_trade_1") not in us  # 5 % for half a year
+
+
+def test_an_edge_to_an_undefined_id_is_reported(tmp_path: Path) -> None:
+    paths = write_registry(
+        tmp_path,
+        [person("p_nurlan", "Nurlan"), firm("kz_a", "Alpha LLP")],
+        [owns("p_nurlan", "kz_a", "100"), owns("p-nurlan", "kz_a", "10"), runs("p_nurlan", "kz_b")],
+    )
+    with pytest.raises(ListFormatError) as raised:
+        read_registry_csv(paths)
+    message = str(raised.value)
+    assert "5 rows read, 3 fine, 2 rejected (2 faults); nothing imported" in message
+    assert f"{paths[1]}:3: source_id: no entity 'p-nurlan' in the entities file" in message
+    assert f"{paths[1]}:4: target_id: no entity 'kz_b' in the entities file" in message
+
+
+def test_ids_that_would_meet_and_ragged_rows_are_reported(tmp_path: Path) -> None:
+    nurlan = registry_id("p_nurlan")
+    entities, relations = write_registry(
+        tmp_path, [person("p_nurlan", "Nurlan"), person(nurlan, "Other")], []
+    )
+    with entities.open("a", encoding="utf-8") as handle:
+        handle.write('"p_x","Person","X ""the"" Man",extra\n')  # 4 fields, not 15
+        handle.write('"p_y",Person,"Multi\nline name",,,,,,,,,,,,\n')  # fine, over two lines
+        handle.write(",".join(["p_z", "Person", "Z", *[""] * 10, "1990-02-30", ""]) + "\n")
+    with pytest.raises(ListFormatError) as raised:
+        read_registry_csv([entities, relations])
+    faults = str(raised.value).splitlines()[1:]
+    assert faults == [
+        f"{entities}:3: id: id {nurlan!r} and 'p_nurlan' (line 2) both read as {nurlan!r}",
+        f"{entities}:4: -: 4 fields where the header has 15",
+        f"{entities}:7: birth_date: '1990-02-30' is not an ISO date (YYYY-MM-DD)",
+    ]
+    assert "5 rows read, 2 fine, 3 rejected" in str(raised.value)
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -370,6 +483,40 @@ def test_network_import_show_and_screen(tmp_path: Path) -> None:
     (decision,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert "network.owned_by_listed" in {r["code"] for r in decision["reasons"]}
     assert "registry" in {ref["id"] for ref in decision["reference_data"]}
+
+
+def test_network_import_counts_every_row_of_a_registry_with_underscore_ids(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    paths = [str(p) for p in underscore_registry(tmp_path / "registry")]
+    imported = run("network", "import", "registry-csv", *paths, "--home", str(home), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert (
+        "read 29 rows (entities.csv: 12, relations.csv: 17) = 12 entities + 15 ownership + "
+        "2 directorship + 0 family edges + 0 rejected" in imported.stdout
+    )
+    assert "12 parties, 15 ownership and 2 directorship edges" in imported.stdout
+    assert "counts do not add up" not in imported.stderr
+    shown = run("network", "show", "p_nurlan", "--json", "--home", str(home), cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    (view,) = json.loads(shown.stdout)
+    assert view["id"] == registry_id("p_nurlan")
+    assert {h["asset"] for h in view["holdings"]} == {
+        registry_id(i) for i in ("kz_trade_1", "kz_trade_3", "ТОО_17")
+    }
+    assert [p["organization"] for p in view["posts"]] == [registry_id("kz_half")]
+    broken = tmp_path / "broken"
+    entities, relations = underscore_registry(broken)
+    with relations.open("a", encoding="utf-8") as handle:
+        handle.write("ownership,p_nobody,kz_half,5,,,\n")
+    refused = run(
+        "network", "import", "registry-csv", str(entities), str(relations),
+        "--home", str(home), cwd=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "30 rows read, 29 fine, 1 rejected (1 fault); nothing imported" in refused.stderr
+    assert f"{relations}:19: source_id: no entity 'p_nobody'" in refused.stderr
 
 
 def test_shared_founder_with_the_russian_counterparty(context: ScreeningContext) -> None:

@@ -50,7 +50,12 @@ def import_(
     if fmt not in FORMATS:
         fail(f"unknown registry format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     where, store = store_for(home, db)
-    import_snapshot(ListStore(store), fmt, paths, name, kind="registry")
+    lists = ListStore(store)
+    import_snapshot(lists, fmt, paths, name, kind="registry")
+    if fmt == "registry-csv":
+        active = lists.active(name)
+        assert active is not None  # imported, or identical to the active snapshot
+        _report_rows(paths, active.counts)
     network = _network(where, store)
     assert network is not None  # a registry was just imported
     listed = network.listed()
@@ -62,6 +67,29 @@ def import_(
         f"entities; owned by listed persons: {len(us.derived):,} (US rule), "
         f"{len(eu.derived):,} (EU rule)"
     )
+
+
+def _report_rows(paths: list[Path], counts: dict[str, int]) -> None:
+    """Rows read = entities + edges + rejected, from the files and the snapshot made of them
+    (an import is whole or refused, so none is rejected here; a mismatch is a bug, said loud)."""
+    from diversion.network.registry_csv import registry_rows
+
+    rows = registry_rows(paths)
+    read = sum(rows.values())
+    edges = {kind: counts.get(kind, 0) for kind in ("Ownership", "Directorship", "Family")}
+    parties = sum(n for schema, n in counts.items() if schema not in edges)
+    per_file = ", ".join(f"{path.name}: {n:,}" for path, n in rows.items())
+    out_console.print(
+        f"  read {read:,} rows ({per_file}) = {parties:,} entities + "
+        f"{edges['Ownership']:,} ownership + {edges['Directorship']:,} directorship + "
+        f"{edges['Family']:,} family edges + 0 rejected",
+        highlight=False,
+    )
+    if read != parties + sum(edges.values()):
+        err_console.print(
+            f"[red]the counts do not add up: {read:,} rows read, "
+            f"{parties + sum(edges.values()):,} entities and edges in the snapshot[/red]"
+        )
 
 
 @app.command("ls")
@@ -109,7 +137,11 @@ def show(
             day = date.fromisoformat(on)
         except ValueError:
             fail(f"--date: {on!r} is not an ISO date", 2)
-    ids = [entity] if entity in network.entities else network.find(entity, entity)
+    from diversion.network.registry_csv import registry_id
+
+    own = registry_id(entity.strip())  # a registry CSV's own id, as the import stored it
+    known = [i for i in (entity, own) if i in network.entities][:1]
+    ids = known or network.find(entity, entity)
     if not ids:
         fail(f"no registry entity {entity!r} (by id, registration number or legal name)")
     views = [neighbourhood(network, entity_id, day) for entity_id in ids]

@@ -12,12 +12,15 @@
 `role`: son, daughter, spouse ...). Which file is which is told by
 its header, so they can be given in any order. Every bad field of every row is reported as
 file:line: column: reason, and a file with any fault imports nothing.
+
+Any id the file uses works. FollowTheMoney ids allow only ASCII letters, digits, `.` and `-`
+(at most 200 characters), and FtM drops a reference to any other id without a word: so an id it
+cannot carry (`p_nurlan`, `ТОО 17`) becomes a readable slug and a digest of the id
+(`registry_id`), the same for the entity and every edge that names it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,7 +29,14 @@ from pathlib import Path
 from followthemoney.proxy import EntityProxy
 
 from diversion.countries import CountryError, normalise_country
-from diversion.lists.importers.base import ListFormatError, Parsed, make, read_text
+from diversion.lists.importers.base import (
+    ListFormatError,
+    Parsed,
+    Records,
+    csv_records,
+    ftm_id,
+    make,
+)
 
 ENTITY_COLUMNS = (
     "id", "schema", "name", "aliases", "registration_number", "country", "incorporation_date",
@@ -54,31 +64,47 @@ PROPERTIES = {
 DATES = ("incorporation_date", "dissolution_date", "birth_date", "start_date", "end_date")
 
 
+def registry_id(raw: str) -> str:
+    """The FtM id of a registry's own id (see `ftm_id`): p_nurlan -> p-nurlan-8f0c…"""
+    return ftm_id(raw)
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = list(reader.fieldnames or ())
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, row))
-    return header, rows
+def registry_rows(paths: Sequence[Path]) -> dict[Path, int]:
+    """How many records each file holds (the header aside): what an import reads."""
+    return {path: len(csv_records(path)[1]) for path in paths}
 
 
 class _Faults:
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.rows: set[tuple[Path, int]] = set()  # the rows with a fault: rejected
 
     def add(self, path: Path, line: int, column: str, reason: str) -> None:
         self.lines.append(f"{path}:{line}: {column}: {reason}")
+        self.rows.add((path, line))
+
+
+def _cells(
+    path: Path, line: int, header: list[str], cells: list[str], fault: _Faults
+) -> dict[str, str] | None:
+    """A record as column -> trimmed value, or None (reported) when it has too few or too many
+    fields."""
+    if len(cells) != len(header):
+        fault.add(path, line, "-", f"{len(cells)} fields where the header has {len(header)}")
+        return None
+    return {column: value.strip() for column, value in zip(header, cells, strict=True)}
 
 
 def _check_header(path: Path, header: list[str], columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise ListFormatError(path, "line 1", f"columns given twice: {', '.join(twice)}")
     if missing or unknown:
         raise ListFormatError(
             path,
@@ -96,7 +122,7 @@ def _entity(row: dict[str, str], fault: _Faults, path: Path, line: int) -> Entit
     if schema not in SCHEMATA:
         fault.add(path, line, "schema", f"{schema!r} is not one of {', '.join(SCHEMATA)}")
         return None
-    entity = make(schema, row["id"])
+    entity = make(schema, registry_id(row["id"]))
     entity.add("name", row["name"])
     if row["aliases"]:
         entity.add("alias", _split(row["aliases"]))
@@ -125,6 +151,12 @@ def _entity(row: dict[str, str], fault: _Faults, path: Path, line: int) -> Entit
             except CountryError as exc:
                 fault.add(path, line, column, str(exc))
     return entity
+
+
+def edge_registry_id(path: Path, line: int, kind: str, source_id: str, target_id: str) -> str:
+    """The FtM id of the edge on `line` of the relations file: its file, type, ends and line."""
+    ends = f"{registry_id(source_id)}-{registry_id(target_id)}"
+    return registry_id(f"{path.stem}-{kind}-{ends}-{line}")
 
 
 def _relation(
@@ -169,24 +201,25 @@ def _relation(
         fault.add(path, line, "type", f"{row['type']!r} is not ownership, directorship or family")
     if len(fault.lines) > start:
         return None
-    digest = f"{kind}-{row['source_id']}-{row['target_id']}-{line}"
+    source, target = registry_id(row["source_id"]), registry_id(row["target_id"])
+    edge_id = edge_registry_id(path, line, kind, row["source_id"], row["target_id"])
     if kind == "ownership":
-        entity = make("Ownership", f"{path.stem}-{digest}")
-        entity.add("owner", row["source_id"])
-        entity.add("asset", row["target_id"])
+        entity = make("Ownership", edge_id)
+        entity.add("owner", source)
+        entity.add("asset", target)
         if row["percentage"]:
             entity.add("percentage", row["percentage"].rstrip("%").strip())
         if row["role"]:
             entity.add("role", row["role"])
     elif kind == "directorship":
-        entity = make("Directorship", f"{path.stem}-{digest}")
-        entity.add("director", row["source_id"])
-        entity.add("organization", row["target_id"])
+        entity = make("Directorship", edge_id)
+        entity.add("director", source)
+        entity.add("organization", target)
         entity.add("role", row["role"] or "director")
     else:
-        entity = make("Family", f"{path.stem}-{digest}")
-        entity.add("person", row["source_id"])
-        entity.add("relative", row["target_id"])
+        entity = make("Family", edge_id)
+        entity.add("person", source)
+        entity.add("relative", target)
         entity.add("relationship", row["role"] or "relative")
     if "start_date" in dates:
         entity.add("startDate", dates["start_date"])
@@ -196,29 +229,29 @@ def _relation(
 
 
 def read_registry_csv(paths: Sequence[Path]) -> Parsed:
-    """The entities file and (optionally) the relations file, as FtM entities."""
-    tables: dict[str, tuple[Path, list[tuple[int, dict[str, str]]]]] = {}
+    """The entities file and (optionally) the relations file, as FtM entities: every row one
+    entity, or the whole import refused with every fault of every row."""
+    tables: dict[str, tuple[Path, list[str], Records]] = {}
     for path in paths:
-        header, rows = _read(path)
+        header, rows = csv_records(path)
         kind = "relations" if "type" in header and "source_id" in header else "entities"
         _check_header(path, header, RELATION_COLUMNS if kind == "relations" else ENTITY_COLUMNS)
         if kind in tables:
             raise ListFormatError(path, "", f"a second {kind} file (also {tables[kind][0]})")
-        tables[kind] = (path, rows)
+        tables[kind] = (path, header, rows)
     if "entities" not in tables:
         raise ListFormatError(
             ", ".join(map(str, paths)), "", "no entities file (id, schema, name, ...)"
         )
     fault = _Faults()
     parsed = Parsed(source="Company registry (CSV)")
-    ids: dict[str, str] = {}
-    path, rows = tables["entities"]
-    width = len(ENTITY_COLUMNS)
-    for line, raw in rows:
-        if None in raw or any(v is None for v in raw.values()):
-            fault.add(path, line, "-", f"row does not have {width} fields")
+    ids: dict[str, str] = {}  # the file's id -> schema
+    given: dict[str, tuple[str, int]] = {}  # FtM id -> the file's id and its line
+    path, header, rows = tables["entities"]
+    for line, cells in rows:
+        row = _cells(path, line, header, cells, fault)
+        if row is None:
             continue
-        row = {k: v.strip() for k, v in raw.items()}
         missing = [c for c in ("id", "schema", "name") if not row[c]]
         for column in missing:
             fault.add(path, line, column, "required")
@@ -227,23 +260,35 @@ def read_registry_csv(paths: Sequence[Path]) -> Parsed:
         if row["id"] in ids:
             fault.add(path, line, "id", f"id {row['id']!r} given twice")
             continue
+        ftm_id = registry_id(row["id"])
+        if ftm_id in given:
+            other, at = given[ftm_id]
+            reason = f"id {row['id']!r} and {other!r} (line {at}) both read as {ftm_id!r}"
+            fault.add(path, line, "id", reason)
+            continue
+        given[ftm_id] = (row["id"], line)
         entity = _entity(row, fault, path, line)
         ids[row["id"]] = row["schema"]
         if entity is not None:
             parsed.add(entity)
+    read = len(rows)
     if "relations" in tables:
-        path, rows = tables["relations"]
-        for line, raw in rows:
-            if None in raw or any(v is None for v in raw.values()):
-                fault.add(path, line, "-", f"row does not have {len(RELATION_COLUMNS)} fields")
+        path, header, rows = tables["relations"]
+        read += len(rows)
+        for line, cells in rows:
+            row = _cells(path, line, header, cells, fault)
+            if row is None:
                 continue
-            row = {k: v.strip() for k, v in raw.items()}
             relation = _relation(row, ids, fault, path, line)
             if relation is not None:
                 parsed.add(relation)
     if fault.lines:
-        shown = "\n".join(fault.lines)
-        raise ListFormatError(tables["entities"][0], f"{len(fault.lines)} fault(s)", "\n" + shown)
+        rejected = len(fault.rows)
+        where = (
+            f"{read:,} rows read, {read - rejected:,} fine, {rejected:,} rejected "
+            f"({len(fault.lines):,} fault{'' if len(fault.lines) == 1 else 's'}); nothing imported"
+        )
+        raise ListFormatError(tables["entities"][0], where, "\n" + "\n".join(fault.lines))
     if not ids:
         raise ListFormatError(tables["entities"][0], "", "the registry holds no entities")
     return parsed

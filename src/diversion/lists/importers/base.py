@@ -8,13 +8,18 @@ it and the reason; it never skips a record it cannot read.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
+from followthemoney.util import ENTITY_ID_LEN
+from normality import ascii_text
 
 IMPORTER_VERSION = "1"
 
@@ -52,6 +57,41 @@ def read_text(path: Path) -> str:
         raise ListFormatError(path, "", reason) from None
     except OSError as exc:
         raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
+
+
+Records = list[tuple[int, list[str]]]  # (the line a record starts on, its cells)
+
+
+def csv_records(path: Path) -> tuple[list[str], Records]:
+    """A CSV file's header (trimmed) and every record with the line it starts on (a quoted
+    field may span lines; blank lines are no records); a broken quote is an error."""
+    reader = csv.reader(io.StringIO(read_text(path), newline=""), strict=True)
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        rows: Records = []
+        end = reader.line_num
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if cells:
+                rows.append((start, cells))
+    except csv.Error as exc:
+        raise ListFormatError(path, f"line {reader.line_num}", f"not CSV: {exc}") from None
+    return header, rows
+
+
+FTM_ID = re.compile(r"[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?")
+
+
+def ftm_id(raw: str) -> str:
+    """An entity id FtM keeps for an id a file gives: the id itself when FtM can carry it (ASCII
+    letters, digits, `.` and `-`, at most 200 characters), else a slug of it and a digest of the
+    whole id, so that two ids never meet (p_nurlan -> p-nurlan-8f0c…). FtM drops a reference
+    to any other id without a word, so an entity would keep its id and lose its every edge."""
+    if len(raw) <= ENTITY_ID_LEN and FTM_ID.fullmatch(raw):
+        return raw
+    slug = re.sub(r"[^0-9a-zA-Z]+", "-", ascii_text(raw) or "").strip("-")[:80].strip("-")
+    digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+    return f"{slug or 'id'}-{digest}"
 
 
 def make(schema: str, entity_id: str) -> EntityProxy:

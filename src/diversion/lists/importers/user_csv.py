@@ -3,13 +3,13 @@
 Columns: `id, schema, name, aliases, country, identifiers, address, program, reason, listed_at`.
 `aliases` and `identifiers` are separated by semicolons; an identifier may say its kind
 (`INN:7701234567`, `IMO:9123456`) or not (then it is a registration number, or an id number
-for a person). Every bad row is an error with its line and column.
+for a person). Every bad row is an error with its line and column (the line a record starts
+on). Any id works: one FtM cannot carry (`p_nurlan`, Cyrillic, spaces) is stored as `ftm_id`
+makes it, so its Sanction keeps its reference to it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -21,9 +21,10 @@ from diversion.lists.importers.base import (
     ListFormatError,
     Parsed,
     add_sanction,
+    csv_records,
+    ftm_id,
     make,
     one_file,
-    read_text,
 )
 
 COLUMNS = (
@@ -66,7 +67,7 @@ def _identifier(entity: EntityProxy, raw: str) -> tuple[str, str]:
 def _row_entity(row: dict[str, str]) -> EntityProxy:
     if row["schema"] not in SCHEMATA:
         raise KeyError("schema", f"{row['schema']!r} is not one of {', '.join(SCHEMATA)}")
-    entity = make(row["schema"], row["id"])
+    entity = make(row["schema"], ftm_id(row["id"]))
     name_prop = "full" if row["schema"] == "Address" else "name"
     entity.add(name_prop, row["name"])
     if row["aliases"]:
@@ -91,10 +92,8 @@ def _row_entity(row: dict[str, str]) -> EntityProxy:
 
 def read_user_csv(paths: Sequence[Path]) -> Parsed:
     path = one_file(paths, "a user CSV list")
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = tuple(reader.fieldnames or ())
-    if set(header) != set(COLUMNS):
+    header, records = csv_records(path)
+    if set(header) != set(COLUMNS) or len(header) != len(COLUMNS):
         missing = [c for c in COLUMNS if c not in header]
         unknown = [c for c in header if c not in COLUMNS]
         raise ListFormatError(
@@ -103,18 +102,25 @@ def read_user_csv(paths: Sequence[Path]) -> Parsed:
             f"header must be {', '.join(COLUMNS)} (missing: {missing}; unknown: {unknown})",
         )
     parsed = Parsed(source=f"User list {path.name}")
-    seen: set[str] = set()
-    for row in reader:
-        line = reader.line_num
-        if None in row or any(value is None for value in row.values()):
-            raise ListFormatError(path, f"line {line}", f"row does not have {len(COLUMNS)} fields")
-        row = {k: v.strip() for k, v in row.items()}
+    seen: dict[str, tuple[str, int]] = {}  # FtM id -> the file's id and its line
+    for line, cells in records:
+        if len(cells) != len(COLUMNS):
+            reason = f"row does not have {len(COLUMNS)} fields (it has {len(cells)})"
+            raise ListFormatError(path, f"line {line}", reason)
+        row = {k: v.strip() for k, v in zip(header, cells, strict=True)}
         for required in ("id", "schema", "name"):
             if not row[required]:
                 raise ListFormatError(path, f"line {line}, column {required}", "required")
-        if row["id"] in seen:
-            raise ListFormatError(path, f"line {line}, column id", f"id {row['id']!r} given twice")
-        seen.add(row["id"])
+        entity_id = ftm_id(row["id"])
+        if entity_id in seen:
+            other, at = seen[entity_id]
+            reason = (
+                f"id {row['id']!r} given twice"
+                if other == row["id"]
+                else f"id {row['id']!r} and {other!r} (line {at}) both read as {entity_id!r}"
+            )
+            raise ListFormatError(path, f"line {line}, column id", reason)
+        seen[entity_id] = (row["id"], line)
         try:
             entity = _row_entity(row)
         except KeyError as exc:
