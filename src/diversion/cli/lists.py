@@ -96,6 +96,24 @@ def import_snapshot(
     return outcome.created
 
 
+def mapped_paths(
+    paths: list[Path], mapping: str | None, list_name: str | None
+) -> tuple[list[Path], str]:
+    """The table and its mapping file, and the list name (the mapping's unless given)."""
+    from diversion.lists.importers.mapping import bundled_mappings, load_mapping, resolve_mapping
+
+    given = [p for p in paths if p.suffix.lower() in (".yml", ".yaml")]
+    if mapping is None and len(given) != 1:
+        fail(f"mapped-csv needs --mapping: one of {', '.join(bundled_mappings())} or a file", 2)
+    try:
+        path = resolve_mapping(mapping) if mapping is not None else given[0]
+        loaded = load_mapping(path)
+    except ListFormatError as exc:
+        fail(str(exc), 2)
+    files = paths if mapping is None else [*paths, path]
+    return files, list_name or loaded.list_name
+
+
 @app.command("import")
 def import_(
     fmt: Annotated[
@@ -113,6 +131,13 @@ def import_(
             help="Then re-screen open cases and the declarations of the last N days (0: not).",
         ),
     ] = RESCREEN_DAYS,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping",
+            help="For mapped-csv: a bundled mapping's name (eu-833-annex-iv) or a mapping file.",
+        ),
+    ] = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -122,6 +147,10 @@ def import_(
         fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "registry-csv":
         fail("a registry is not a sanctions list: use `diversion network import`", 2)
+    if fmt == "mapped-csv":
+        paths, list_name = mapped_paths(paths, mapping, list_name)
+    elif mapping is not None:
+        fail("--mapping is for the mapped-csv format", 2)
     where, store = store_for(home, db)
     created = import_snapshot(ListStore(store), fmt, paths, list_name)
     if created and rescreen_days > 0 and len(DeclarationRecords(store)):

@@ -51,6 +51,10 @@ FORMATS: dict[str, Format] = {
         "a CSV with id, schema, name, aliases, country, identifiers, address, program, reason, "
         "listed_at",
     ),
+    "mapped-csv": Format(
+        "mapped_csv", "read_mapped_csv", "mapped",
+        "a CSV of its own shape and its mapping (--mapping NAME or FILE.yml; docs/lists.md)",
+    ),
 }  # fmt: skip
 
 
