@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -13,7 +15,17 @@ from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_c
 from diversion.store import Store, open_store
 from diversion.store.engine import URL_VAR
 
-out_console = Console()
+
+class _Stdout(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader stopped reading (`diversion screen x.csv | head`): print nothing more,
+        but let the command finish its work and exit with its own code (rich would exit 1)."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+out_console = _Stdout()
 err_console = Console(stderr=True)
 
 HomeOption = Annotated[
