@@ -12,7 +12,7 @@ from rich.console import Console
 
 from diversion.home import ENV_VAR, Home
 from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_config
-from diversion.store import Store, open_store
+from diversion.store import Store, StoreError, open_store
 from diversion.store.engine import URL_VAR
 
 
@@ -61,8 +61,8 @@ def store_for(home: Path | None, db: str | None) -> tuple[Home, Store]:
     where = Home.resolve(home)
     try:
         return where, open_store(where, db)
-    except Exception as exc:  # a bad URL or an unreachable server: say which, then stop
-        fail(f"cannot open the store ({db or 'SQLite in ' + str(where.root)}): {exc}")
+    except StoreError as exc:  # a bad URL or an unreachable server: say which (no password)
+        fail(str(exc))
 
 
 def checked_rules_file(explicit: Path | None, where: Home) -> Path | None:
