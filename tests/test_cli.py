@@ -173,3 +173,81 @@ def test_rules_ls_prints_the_catalogue(sandbox: dict[str, Path]) -> None:
     assert result.returncode == 0
     for code in ("goods.controlled", "goods.reexport_ban", "licence.missing", "party.sanctioned"):
         assert code in result.stdout
+
+
+def test_screen_of_a_missing_file_is_a_usage_error_that_creates_nothing(
+    sandbox: dict[str, Path],
+) -> None:
+    missing = sandbox["cwd"] / "no-such.csv"
+    result = run("screen", str(missing), "--home", str(sandbox["home1"]), cwd=sandbox["cwd"])
+    assert result.returncode == 1  # not 2: that means "some rows were invalid"
+    assert f"{missing}: no such file" in result.stderr
+    assert files_under(sandbox["home1"]) == [] and files_under(sandbox["cwd"]) == []
+
+
+def _stored(home: Path) -> list[str]:
+    from diversion.home import Home
+    from diversion.screening.records import DeclarationRecords
+    from diversion.store import open_store
+
+    store = open_store(Home(home))
+    try:
+        return sorted(d.declaration_id for d in DeclarationRecords(store).declarations())
+    finally:
+        store.engine.dispose()
+
+
+def _many(sandbox: dict[str, Path]) -> tuple[Path, list[str]]:
+    ids = [f"T-{n:02d}" for n in range(40)]
+    rows = [
+        row(declaration_id=i, hs_code="854231" if n % 2 else "1001.99") for n, i in enumerate(ids)
+    ]
+    source = sandbox["cwd"] / "many.csv"
+    source.write_text(csv_text(rows), "utf-8")
+    return source, ids
+
+
+def test_screen_into_a_reader_that_has_gone_loses_nothing(sandbox: dict[str, Path]) -> None:
+    """The reader closes its end before anything is printed: every print fails with a broken
+    pipe, and still every declaration is stored and the run exits with its own code."""
+    source, ids = _many(sandbox)
+    home = sandbox["home1"]
+    base = {k: v for k, v in os.environ.items() if k != "DIVERSION_HOME"}
+    with (sandbox["cwd"] / "stderr.txt").open("w+", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            [str(EXE), "screen", str(source), "--home", str(home)],
+            cwd=sandbox["cwd"],
+            env=base,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+        assert process.stdout is not None
+        process.stdout.close()  # like `| head` that has read what it wanted
+        code = process.wait(timeout=120)
+        stderr.seek(0)
+        errors = stderr.read()
+    assert code == 0, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert _stored(home) == ids
+    (run_folder,) = (home / "runs").iterdir()
+    assert len((run_folder / "decisions.jsonl").read_text("utf-8").splitlines()) == len(ids)
+
+
+def test_screen_piped_into_head_stores_every_declaration(sandbox: dict[str, Path]) -> None:
+    source, ids = _many(sandbox)
+    home = sandbox["home1"]
+    base = {k: v for k, v in os.environ.items() if k != "DIVERSION_HOME"}
+    result = subprocess.run(
+        f"set -o pipefail; '{EXE}' screen '{source}' --home '{home}' | head -1",
+        shell=True,
+        executable="/bin/bash",
+        cwd=sandbox["cwd"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert _stored(home) == ids

@@ -134,16 +134,17 @@ def test_quoted_newlines_keep_line_numbers_right(write_csv: WriteCsv) -> None:
 
 
 def test_wrong_encoding_rejects_the_file_and_names_the_lines(tmp_path: Path) -> None:
-    path = tmp_path / "cp1251.csv"
-    rows = [
-        row(consignee_name="Anadolu Un"),
-        row(declaration_id="T-2", consignee_name="Anadolu Un"),
-    ]
-    path.write_bytes(csv_text(rows).encode("cp1251"))
+    """Windows-1252 (Western Excel) is neither UTF-8 nor Windows-1251: read as the latter,
+    `Müller` would become `Mьller`, so the file is refused rather than mis-decoded."""
+    path = tmp_path / "cp1252.csv"
+    west = {"exporter_name": "Müller Maschinenbau GmbH", "consignee_name": "Société Générale"}
+    rows = [row(**west), row(declaration_id="T-2", **west)]
+    path.write_bytes(csv_text(rows).encode("cp1252"))
     result = read_declarations(path)
     assert result.declarations == []
     assert [(e.line, e.field) for e in result.errors] == [(2, "-"), (3, "-")]
     assert "not valid UTF-8" in result.errors[0].reason
+    assert "'Mьller'" in result.errors[0].reason
     assert "save it as UTF-8" in result.errors[0].reason
 
 

@@ -438,7 +438,7 @@ def test_rows_of_the_wrong_width_and_empty_files(tmp_path: Path) -> None:
     text = licence_csv([GOOD_ROW]) + "A,B,C\n"
     assert problems(tmp_path, text) == {(3, "-"): "row has 3 fields; the header has 15"}
     assert problems(tmp_path, licence_csv([])) == {(2, "-"): "file has a header but no licences"}
-    assert problems(tmp_path, "") == {(1, "-"): "file has no header row"}
+    assert problems(tmp_path, "") == {(1, "-"): "file is empty"}
 
 
 # -- the demo register and screening ---------------------------------------------------------

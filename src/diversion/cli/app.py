@@ -107,6 +107,8 @@ def _context() -> ScreeningContext:
 
 
 def _report(result: RunResult, title: str) -> None:
+    if result.read.how:
+        err_console.print(result.read.how, highlight=False)
     for error in result.read.errors:
         err_console.print(f"[red]error[/red] {error}", markup=True, highlight=False)
     counts = result.corridors
@@ -174,8 +176,11 @@ def screen(
 
     Invalid rows are reported (file, line, field, reason) on stderr and in an errors file next
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
-    The declarations and their decisions are kept in the store, as history for later runs.
+    The declarations and their decisions are kept in the store, as history for later runs,
+    before anything is printed: a reader that stops early (`| head`) loses nothing.
     """
+    if not source.is_file():  # a usage error, not an invalid row: exit 1 and create nothing
+        fail(f"{source}: no such file (give a .csv or .jsonl file of declarations)")
     where, store = store_for(home, db)
     context, fallback = ScreeningContext.for_store(
         store,
@@ -202,10 +207,10 @@ def screen(
         input_format.value if input_format else None,
         progress=_progress,
     )
-    _report(result, f"Screened {source.name}")
     opened = Cases(store).record_screening(
         zip(result.read.declarations, result.decisions, strict=True)
     )
+    _report(result, f"Screened {source.name}")
     if opened:
         out_console.print(f"{len(opened)} case(s) opened for yellow and red declarations")
     raise typer.Exit(result.exit_code)
@@ -217,7 +222,7 @@ def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
         return list(records.declarations())
     path = Path(source)
     if not path.exists():
-        fail(f"--history: no file {path} (give a .csv or .jsonl file, or `store`)", 2)
+        fail(f"--history: no file {path} (give a .csv or .jsonl file, or `store`)")
     read = read_declarations(path)
     if read.errors:
         for error in read.errors[:10]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -10,10 +12,20 @@ from rich.console import Console
 
 from diversion.home import ENV_VAR, Home
 from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_config
-from diversion.store import Store, open_store
+from diversion.store import Store, StoreError, open_store
 from diversion.store.engine import URL_VAR
 
-out_console = Console()
+
+class _Stdout(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader stopped reading (`diversion screen x.csv | head`): print nothing more,
+        but let the command finish its work and exit with its own code (rich would exit 1)."""
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+out_console = _Stdout()
 err_console = Console(stderr=True)
 
 HomeOption = Annotated[
@@ -49,8 +61,8 @@ def store_for(home: Path | None, db: str | None) -> tuple[Home, Store]:
     where = Home.resolve(home)
     try:
         return where, open_store(where, db)
-    except Exception as exc:  # a bad URL or an unreachable server: say which, then stop
-        fail(f"cannot open the store ({db or 'SQLite in ' + str(where.root)}): {exc}")
+    except StoreError as exc:  # a bad URL or an unreachable server: say which (no password)
+        fail(str(exc))
 
 
 def checked_rules_file(explicit: Path | None, where: Home) -> Path | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,9 +108,11 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def _write_rejected(result: LoadResult, path: Path) -> None:
+    from diversion.csv_output import CsvWriter
+
     with AtomicFile(path) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["file", "line", "field", "reason"])
+        writer = CsvWriter(handle, ("file", "line", "field", "reason"), lineterminator="\n")
+        writer.writeheader()
         for error in result.errors:
             writer.writerow([error.file, error.line, error.field, error.reason])
 

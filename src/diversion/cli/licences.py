@@ -129,6 +129,8 @@ def import_(
 
     Every problem is printed with file, line, column and reason; the exit code is then 2.
     """
+    if not path.is_file():
+        fail(f"{path}: no such file")  # a usage error, not an invalid row: exit 1
     licences = _licences(home, db)
     try:
         outcome = licences.import_file(path)
@@ -136,6 +138,7 @@ def import_(
         for error in exc.errors:
             err_console.print(f"[red]error[/red] {error}", highlight=False)
         fail(f"{len(exc.errors)} problem(s) in {path}; nothing imported", 2)
+    err_console.print(outcome.how, highlight=False)
     out_console.print(
         f"Imported {len(outcome.added)} licence(s) from {path.name}; "
         f"{len(outcome.unchanged)} already in the register unchanged."
@@ -318,8 +321,12 @@ def accept(
     A declaration whose licences do not cover it is refused and draws nothing; one accepted
     before draws nothing again. Exits 1 if any was refused, 2 if any input row was invalid.
     """
+    if not source.is_file():
+        fail(f"{source}: no such file")  # a usage error, not an invalid row: exit 1
     licences = _licences(home, db)
     read = read_declarations(source, input_format.value if input_format else None)
+    if read.how:
+        err_console.print(read.how, highlight=False)
     for error in read.errors:
         err_console.print(f"[red]error[/red] {error}", highlight=False)
     outcomes = [licences.accept(declaration) for declaration in read.declarations]

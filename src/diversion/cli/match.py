@@ -107,7 +107,10 @@ def pairs(
     out: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV.")],
     threshold: ThresholdOption = DEFAULT_THRESHOLD,
 ) -> None:
-    """Score each pair of names; the output repeats the input and adds score and match."""
+    """Score each pair of names; the output repeats the input and adds score and match.
+    Cells a spreadsheet would run as formulas are escaped (docs/screening.md)."""
+    from diversion.csv_output import CsvWriter
+
     if not path.is_file():
         fail(f"{path}: no such file", 2)
     try:
@@ -123,7 +126,7 @@ def pairs(
             rows[reader.line_num] = row
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, [*columns, "score", "match"])
+        writer = CsvWriter(handle, [*columns, "score", "match"], numeric=("score",))
         writer.writeheader()
         for pair in track(found, description="Scoring", console=err_console, transient=True):
             result = score_pair(pair)

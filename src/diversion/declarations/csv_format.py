@@ -1,20 +1,21 @@
 """The CSV form: one row per goods item, declaration-level fields repeated on each row.
 
 Rows that share a `declaration_id` are one declaration. A declaration with any invalid row is
-not screened; every problem is reported with its line and column.
+not screened; every problem is reported with its line and column. The file's encoding and
+delimiter are sniffed (csv_table); in a `;`- or tab-separated file the numbers may have a
+decimal comma, as Excel writes them there.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from diversion.declarations.csv_table import CsvTable
 from diversion.declarations.csv_table import header_errors as check_header
-from diversion.declarations.csv_table import records as csv_records
 from diversion.declarations.errors import FILE, InputError, pydantic_errors
 from diversion.declarations.model import Declaration
 
@@ -57,6 +58,7 @@ COLUMNS = tuple(c for c, _, _ in DECLARATION_COLUMNS) + tuple(c for c, _ in ITEM
 REQUIRED = {c for c, _, r in DECLARATION_COLUMNS if r} | {c for c, r in ITEM_COLUMNS if r}
 _COLUMN_OF_PATH = {path: column for column, path, _ in DECLARATION_COLUMNS}
 _OPTIONAL_PARTIES = ("end_user", "forwarder", "payer")
+NUMBER_COLUMNS = ("quantity", "net_weight_kg", "value")
 
 
 @dataclass
@@ -100,10 +102,10 @@ def _locate(group: _Group, loc: tuple[int | str, ...]) -> tuple[int, str]:
     return group.first_line, ".".join(parts) or FILE
 
 
-def read_csv(path: Path, text: str) -> tuple[list[Declaration], list[InputError], list[str]]:
+def read_csv(table: CsvTable) -> tuple[list[Declaration], list[InputError], list[str]]:
     """Declarations, errors, and the ids of declarations rejected because of errors."""
-    name = str(path)
-    records = csv_records(text)
+    name = str(table.path)
+    records = table.records()
     errors: list[InputError] = []
     try:
         _, header = next(records)
@@ -133,6 +135,10 @@ def read_csv(path: Path, text: str) -> tuple[list[Declaration], list[InputError]
                 )
                 continue
             row = {c: (v.strip() or None) for c, v in zip(header, record, strict=True)}
+            for column in NUMBER_COLUMNS:
+                value = row.get(column)
+                if value is not None:
+                    row[column] = table.number(value)
             declaration_id = row.get("declaration_id")
             if declaration_id is None:
                 errors.append(InputError(name, line, "declaration_id", "required field is missing"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diversion.declarations.csv_format import read_csv
+from diversion.declarations.csv_format import COLUMNS, read_csv
+from diversion.declarations.csv_table import open_csv
 from diversion.declarations.errors import FILE, InputError
 from diversion.declarations.jsonl_format import read_jsonl
 from diversion.declarations.model import Declaration
@@ -21,6 +22,7 @@ class ReadResult:
     declarations: list[Declaration] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    how: str = ""  # how the file was read: `read x.csv as Windows-1251, semicolon-separated`
 
     @property
     def ok(self) -> bool:
@@ -46,9 +48,15 @@ def read_declarations(path: Path, fmt: str | None = None) -> ReadResult:
         kind = input_format(path, fmt)
     except ValueError as exc:
         return ReadResult(errors=[InputError(str(path), 0, FILE, str(exc))])
+    if kind == "csv":
+        table, errors = open_csv(path, COLUMNS)
+        if table is None:
+            return ReadResult(errors=errors)
+        declarations, errors, rejected = read_csv(table)
+        return ReadResult(declarations, errors, rejected, table.describe())
     text, errors = read_text(path)
     if text is None:
         return ReadResult(errors=errors)
-    reader = read_csv if kind == "csv" else read_jsonl
-    declarations, errors, rejected = reader(path, text)
-    return ReadResult(declarations=declarations, errors=errors, rejected=rejected)
+    declarations, errors, rejected = read_jsonl(path, text.text)
+    how = f"read {path} as JSON Lines, {text.encoding}"
+    return ReadResult(declarations, errors, rejected, how)

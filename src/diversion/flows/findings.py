@@ -6,13 +6,13 @@ each finding's series, which the report draws.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diversion.csv_output import CsvWriter
 from diversion.screening.output import AtomicFile
 
 COLUMNS = (
@@ -29,6 +29,7 @@ COLUMNS = (
     "score",
     "note",
 )
+NUMERIC_COLUMNS = ("baseline", "current", "ratio", "score")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,6 @@ def write_findings(findings: list[Finding], path: Path) -> None:
             json.dump([f.to_dict() for f in findings], handle, ensure_ascii=False, indent=1)
             handle.write("\n")
         else:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+            writer = CsvWriter(handle, COLUMNS, numeric=NUMERIC_COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(f.row() for f in findings)

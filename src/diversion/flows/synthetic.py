@@ -16,10 +16,11 @@ rows on every machine, so the demo report and its tests are reproducible.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
+
+from diversion.csv_output import CsvWriter
 
 SEED = 20220224
 YEARS = range(2019, 2025)
@@ -142,7 +143,7 @@ def generate_panel(path: Path, seed: int = SEED) -> int:
                 add(hub, "X", "RU", code, ym, value)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer = CsvWriter(handle, HEADER, numeric=("qty", "netWgt", "primaryValue"))
+        writer.writeheader()
         writer.writerows(rows)
     return len(rows)

@@ -17,8 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from diversion.countries import normalise_country
-from diversion.declarations.csv_table import header_errors
-from diversion.declarations.csv_table import records as csv_records
+from diversion.declarations.csv_table import header_errors, open_csv
 from diversion.declarations.errors import FILE, InputError
 from diversion.declarations.fields import currency as parse_currency
 from diversion.goods import HsCodeError, parse_hs_code
@@ -256,20 +255,17 @@ class LicenceFile:
     licences: list[Licence]
     errors: list[InputError]
     lines: dict[str, int]  # licence number -> line it starts on
+    how: str = ""  # how the file was read: encoding and delimiter (csv_table.CsvTable.describe)
 
 
 def read_licences(path: Path) -> LicenceFile:
-    """The licences of a CSV file and every problem in it; no licences if any problem."""
+    """The licences of a CSV file and every problem in it; no licences if any problem. The
+    encoding and delimiter are sniffed as for declarations, decimal comma included."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return LicenceFile([], [InputError(name, 1, FILE, f"file is not UTF-8: {exc.reason}")], {})
-    except OSError as exc:
-        return LicenceFile(
-            [], [InputError(name, 1, FILE, f"cannot read file: {exc.strerror or exc}")], {}
-        )
-    records = csv_records(text)
+    table, unreadable = open_csv(path, COLUMNS)
+    if table is None:
+        return LicenceFile([], unreadable, {})
+    records = table.records()
     try:
         _, header = next(records)
     except StopIteration:
@@ -279,7 +275,7 @@ def read_licences(path: Path) -> LicenceFile:
     header = [column.strip() for column in header]
     errors = header_errors(name, header, COLUMNS, COLUMNS)
     if errors:
-        return LicenceFile([], errors, {})
+        return LicenceFile([], errors, {}, table.describe())
 
     licences: list[Licence] = []
     first_line: dict[str, int] = {}
@@ -293,6 +289,8 @@ def read_licences(path: Path) -> LicenceFile:
                 errors.append(InputError(name, line, FILE, reason))
                 continue
             fields = dict(zip(header, record, strict=True))
+            for column in ("quantity_limit", "value_limit"):
+                fields[column] = table.number(fields[column])
             problems = licence_errors(fields)
             errors.extend(InputError(name, line, p.field, p.reason) for p in problems)
             if problems:
@@ -310,4 +308,4 @@ def read_licences(path: Path) -> LicenceFile:
         errors.append(InputError(name, line + 1, FILE, f"malformed CSV: {exc}"))
     if not licences and not errors:
         errors.append(InputError(name, 2, FILE, "file has a header but no licences"))
-    return LicenceFile([] if errors else licences, errors, first_line)
+    return LicenceFile([] if errors else licences, errors, first_line, table.describe())

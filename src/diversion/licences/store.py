@@ -73,6 +73,7 @@ class LicenceError(Exception):
 class ImportOutcome:
     added: list[str]
     unchanged: list[str]
+    how: str = ""  # how the file was read: encoding and delimiter
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ class LicenceStore:
                 if licence.licence_no not in existing:
                     self._insert(connection, licence, source, "imported", now)
                     added.append(licence.licence_no)
-        return ImportOutcome(added, unchanged)
+        return ImportOutcome(added, unchanged, read.how)
 
     def set_status(self, licence_no: str, action: str, reason: str) -> LicenceState:
         """Suspend, reinstate or revoke a licence; the reason is required and recorded."""

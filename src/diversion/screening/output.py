@@ -1,12 +1,12 @@
 """Writing decisions and input errors as JSON Lines or CSV, atomically.
 
 A file is written to a temporary name beside its target and renamed into place, so a crash
-never leaves a half-written results file.
+never leaves a half-written results file. CSV cells that a spreadsheet would run as formulas
+are escaped (diversion.csv_output).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from diversion.csv_output import CsvWriter
 from diversion.declarations import InputError
 from diversion.screening.decision import Decision
 
@@ -65,8 +66,8 @@ def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None
             for decision in decisions:
                 handle.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
             return
-        writer = csv.writer(handle)
-        writer.writerow(DECISION_COLUMNS)
+        writer = CsvWriter(handle, DECISION_COLUMNS, numeric=("item_no",))
+        writer.writeheader()
         for decision in decisions:
             head = [decision.declaration_id, decision.verdict, decision.corridor]
             if not decision.reasons:
@@ -85,8 +86,8 @@ def write_errors(path: Path, errors: Iterable[InputError], fmt: str) -> None:
             for error in errors:
                 handle.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
             return
-        writer = csv.writer(handle)
-        writer.writerow(ERROR_COLUMNS)
+        writer = CsvWriter(handle, ERROR_COLUMNS, numeric=("line",))
+        writer.writeheader()
         for error in errors:
             row = [getattr(error, column) for column in ERROR_COLUMNS]
             writer.writerow(["" if value is None else value for value in row])
