@@ -125,6 +125,19 @@ def test_row_with_wrong_number_of_fields(write_csv: WriteCsv) -> None:
     assert error.line == 3 and "row has 3 fields; the header has 30" in error.reason
 
 
+def test_a_row_that_does_not_split_rejects_its_declaration(write_csv: WriteCsv) -> None:
+    """A chip item with one cell too many must not leave its declaration screened without it."""
+    path = write_csv([row(), row(declaration_id="T-2")])
+    chips = csv_text([row(item_no="2", hs_code="8542.31", description="chips, extra")])
+    lines = chips.splitlines()[1].replace('"chips, extra"', "chips,extra")  # a cell too many
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(lines + "\n" + "T-3,2024-01-01\n")
+    result = read_declarations(path)
+    assert [d.declaration_id for d in result.declarations] == ["T-2"]
+    assert sorted(result.rejected) == ["T-1", "T-3"]
+    assert [(e.line, e.declaration_id) for e in result.errors] == [(4, "T-1"), (5, "T-3")]
+
+
 def test_quoted_newlines_keep_line_numbers_right(write_csv: WriteCsv) -> None:
     path = write_csv(
         [row(description="Wheat,\nmilling grade"), row(declaration_id="T-2", value="x")]

@@ -119,20 +119,28 @@ def read_csv(table: CsvTable) -> tuple[list[Declaration], list[InputError], list
         return [], header_errors, []
 
     groups: dict[str, _Group] = {}
+    unreadable: dict[str, int] = {}  # declaration id -> first line of a row that did not split
+    id_at = header.index("declaration_id")
     line = 1
     try:
         for line, record in records:
             if not record or all(not cell.strip() for cell in record):
                 continue  # a blank line is layout, not a row
             if len(record) != len(header):
+                # the row cannot be read, but its declaration can still be named: it is not
+                # screened without this item (a missing controlled item would turn it green)
+                cell = record[id_at].strip() if id_at < len(record) else ""
                 errors.append(
                     InputError(
                         name,
                         line,
                         FILE,
                         f"row has {len(record)} fields; the header has {len(header)}",
+                        cell or None,
                     )
                 )
+                if cell:
+                    unreadable.setdefault(cell, line)
                 continue
             row = {c: (v.strip() or None) for c, v in zip(header, record, strict=True)}
             for column in NUMBER_COLUMNS:
@@ -176,8 +184,12 @@ def read_csv(table: CsvTable) -> tuple[list[Declaration], list[InputError], list
         if group.errors:
             errors.extend(sorted(group.errors, key=lambda e: (e.line, e.field)))
             rejected.append(declaration_id)
+        elif declaration_id in unreadable:
+            rejected.append(declaration_id)
         else:
             declarations.append(declaration)
+    # a declaration whose every row was unreadable is rejected too, by the id its rows name
+    rejected += [d for d in unreadable if d not in groups]
     if not declarations and not errors:
         errors.append(InputError(name, 2, FILE, "file has a header but no declarations"))
     return declarations, errors, rejected

@@ -25,7 +25,9 @@ def read_jsonl(path: Path, text: str) -> tuple[list[Declaration], list[InputErro
     errors: list[InputError] = []
     rejected: list[str] = []
     first_seen: dict[str, int] = {}
-    for line, raw in enumerate(text.splitlines(), start=1):
+    # lines end at \n (and \r\n) only: str.splitlines would also break at U+0085, U+2028 and
+    # others that JSON allows inside a string, and shift every line number after them
+    for line, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:
