@@ -135,3 +135,49 @@ def test_fetch_failure_imports_nothing(home: Path, mirror: tuple[str, Path]) -> 
     assert code == 1 and "HTTP 404" in err and "nothing imported" in err
     assert not list((home / "downloads").rglob("*.xml"))
     assert json.loads(lists("ls", "--json", home=home)[1]) == []
+
+
+OFAC_SDN = SHARED / "lists" / "ofac-sdn-2021"
+OFAC_CONS = SHARED / "lists" / "ofac-consolidated"
+UN_FILE = SHARED / "lists" / "un" / "UN_consolidated.xml"
+
+
+def active_ids(home: Path) -> dict[str, str]:
+    return {x["list"]: x["active"]["id"] for x in json.loads(lists("ls", "--json", home=home)[1])}
+
+
+def test_two_sources_in_one_command_are_two_lists(home: Path) -> None:
+    code, out, err = lists("import", "ofac-csv", str(OFAC_SDN), str(OFAC_CONS), home=home)
+    assert code == 0, err
+    assert "Imported ofac-sdn-0001 (OFAC SDN)" in out
+    assert "Imported ofac-cons-0001 (OFAC Consolidated (non-SDN))" in out
+    assert active_ids(home) == {"ofac-sdn": "ofac-sdn-0001", "ofac-cons": "ofac-cons-0001"}
+
+
+def test_another_sources_list_is_refused_unless_replace(home: Path) -> None:
+    assert lists("import", "un-xml", str(UN_FILE), home=home)[0] == 0
+    code, _, err = lists("import", "ofac-csv", str(OFAC_CONS), "--list", "un-sc", home=home)
+    assert code == 1
+    assert "OFAC Consolidated (non-SDN)" in err and "UN Security Council" in err
+    assert "un-sc: active snapshot un-sc-0001 unchanged" in err
+    assert active_ids(home) == {"un-sc": "un-sc-0001"}
+    code, out, err = lists(
+        "import", "ofac-csv", str(OFAC_CONS), "--list", "un-sc", "--replace", home=home
+    )
+    assert code == 0, err
+    assert "Imported un-sc-0002 (OFAC Consolidated (non-SDN))" in out
+
+
+def test_a_shrinking_import_needs_allow_shrink(home: Path, tmp_path: Path) -> None:
+    assert lists("import", "un-xml", str(UN_FILE), home=home)[0] == 0
+    text = UN_FILE.read_text("utf-8")
+    one = tmp_path / "one.xml"
+    end = text.index("</INDIVIDUAL>") + len("</INDIVIDUAL>")
+    one.write_text(text[:end] + "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n", "utf-8")
+    code, _, err = lists("import", "un-xml", str(one), home=home)  # stdin is no terminal here
+    assert code == 1 and "--allow-shrink" in err
+    assert "one.xml hold 3 entities and lack 2,746 of the 2,749 entities of" in err
+    assert "nothing imported; every list's active snapshot is unchanged" in err
+    assert active_ids(home) == {"un-sc": "un-sc-0001"}
+    code, out, err = lists("import", "un-xml", str(one), "--allow-shrink", home=home)
+    assert code == 0 and "Imported un-sc-0002" in out, err

@@ -86,3 +86,35 @@ def test_importing_a_list_rescreens_recent_declarations(tmp_path: Path) -> None:
     assert "D-1" not in before and "D-1" in run("cases", "ls")
     again = run("lists", "import", "un-xml", str(un))
     assert "Unchanged" in again and "Re-screened" not in again  # no new snapshot, no re-screen
+
+
+def test_importing_the_consolidated_list_keeps_the_sdn_hits(tmp_path: Path) -> None:
+    """Issue 18: the non-SDN set used to land in the SDN's list, deactivating the SDN, and the
+    re-screen turned SDN hits green. Now it is a list of its own: the hit stands."""
+    from typer.testing import CliRunner
+
+    from diversion.cli.app import app
+    from diversion.cli.common import err_console, out_console
+    from tests.conftest import SHARED, csv_text, row
+
+    for console in (out_console, err_console):
+        console.width = 400
+    runner = CliRunner()
+    home = tmp_path / "home"
+    yesterday = str(date.today() - timedelta(days=1))
+    source = tmp_path / "declarations.csv"
+    source.write_text(csv_text([row(declaration_id="D-1", declared_at=yesterday,
+                                    consignee_name="Banco Nacional de Cuba",
+                                    consignee_country="CU")]))  # fmt: skip
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("screen", str(source), "--out", str(tmp_path / "out.jsonl"))
+    sdn = run("lists", "import", "ofac-csv", str(SHARED / "lists" / "ofac-sdn-2021"))
+    assert "D-1: green → red; new:" in sdn and "party.sanctioned ofac-306" in sdn
+    cons = run("lists", "import", "ofac-csv", str(SHARED / "lists" / "ofac-consolidated"))
+    assert "Imported ofac-cons-0001" in cons and "Re-screened 1 declaration(s)" in cons
+    assert "gone" not in cons and "D-1:" not in cons  # no change: still red on the SDN hit

@@ -185,8 +185,10 @@ def test_person_with_two_birth_dates_and_inn(sdn_ids: dict[str, EntityProxy]) ->
     assert person.get("innCode") == ["770465002364"]  # "Tax ID No. ... (Russia)"
     assert person.get("idNumber") == ["313617722", "TKHLZH49T31Z154A", "304770000196297"]
     aliases = person.get("alias")
-    assert len(aliases) == 7 + 16  # a.k.a.s in the remarks + alt.csv rows
-    assert "LITTLE TAIWANESE" in aliases and "TOHTAHUNOV, Olimjon" in aliases
+    assert len(aliases) == 16  # the alt.csv rows: OFAC's strong a.k.a.s
+    assert "TOHTAHUNOV, Olimjon" in aliases
+    weak = person.get("weakAlias")  # the 7 a.k.a.s of the remarks are OFAC's weak ones
+    assert len(weak) == 7 and "LITTLE TAIWANESE" in weak and "LITTLE TAIWANESE" not in aliases
 
 
 def test_russian_bank(sdn_ids: dict[str, EntityProxy]) -> None:
@@ -215,7 +217,8 @@ def test_vessel_artavil(sdn_ids: dict[str, EntityProxy]) -> None:
     assert vessel.get("type") == ["Crude/Oil Products Tanker"]
     assert vessel.get("tonnage") == ["99144"] and vessel.get("grossRegisteredTonnage") == ["56068"]
     assert vessel.get("flag") == ["ir"] and vessel.get("pastFlags") == ["mt", "tv", "tz"]
-    assert vessel.get("previousName") == ["ALPHA", "ABADAN", "SHONA"]
+    assert vessel.get("previousName") == ["ABADAN", "SHONA"]  # alt.csv f.k.a.s
+    assert vessel.get("weakAlias") == ["ALPHA"]  # "f.k.a. 'ALPHA'" in the remarks: a weak one
     assert not vessel.get("addressEntity")  # its add.csv row is all -0-
     assert "Former Vessel Flag None Identified" in vessel.get("notes")[0]
 
@@ -520,3 +523,109 @@ def test_truncated_wrong_root_and_broken_references(tmp_path: Path) -> None:
         read_ofac_xml([path])
     with pytest.raises(ListFormatError, match="takes exactly one file"):
         read_ofac_xml([FIXTURE, FIXTURE])
+
+
+# --- Remarks as OpenSanctions reads them: weak a.k.a.s, identifiers, links, topics ---
+
+
+def test_weak_akas_of_the_remarks_are_not_screened_as_names(
+    sdn_ids: dict[str, EntityProxy],
+) -> None:
+    """KOJIC, Radomir: "a.k.a. 'MINEUR'" is a weak a.k.a.; a party called Mineur is no hit."""
+    from diversion.lists.model import SanctionsList
+    from diversion.matching.matcher import Matcher
+    from diversion.reference import ReferenceData
+
+    kojic = sdn_ids["ofac-8116"]
+    assert kojic.get("weakAlias") == ["MINEUR"] and not kojic.get("alias")
+    listed = SanctionsList.build(
+        ReferenceData("ofac-sdn", "t", "0" * 64, "OFAC SDN", "tests", "public domain"),
+        [kojic, sdn_ids["ofac-8116-sanction"]],
+    )
+    matcher = Matcher(listed)
+    assert [m.entity_id for m in matcher.match("Radomir Kojic", schema="Person")] == ["ofac-8116"]
+    assert matcher.match("Mineur", schema="Person", cutoff=0.5) == []
+
+
+def test_identifiers_of_the_remarks_are_numbers(sdn: Parsed, cons: Parsed) -> None:
+    """'Passport issued in Sarajevo, Bosnia-Herzegovina' names no passport: it stays a note."""
+    id_props = {"passportNumber", "idNumber", "taxNumber", "registrationNumber", "vatCode",
+                "innCode", "ogrnCode", "socialSecurityNumber"}  # fmt: skip
+    values = [
+        (str(e.id), prop.name, value)
+        for parsed in (sdn, cons)
+        for e in parsed.entities
+        for prop, value in e.itervalues()
+        if prop.name in id_props
+    ]
+    assert len(values) > 3000  # the check below looks at something
+    assert [v for v in values if not any(ch.isdigit() for ch in v[2])] == []
+    assert [v for v in values if "issued" in v[2].casefold()] == []
+    kojic = by_id(sdn)["ofac-8116"]
+    assert kojic.get("passportNumber") == ["3943074"]
+    assert "Passport issued in Sarajevo, Bosnia-Herzegovina" in kojic.get("notes")[0]
+    folio = [v for v in values if v[2].startswith("293481")]  # "293481 Distrito Federal (Mexico)"
+    assert [v[2] for v in folio] == ["293481"]
+
+
+def test_a_combined_tax_id_is_split() -> None:
+    """No real file at hand writes two tax numbers in one remark; the issue's example does."""
+    from followthemoney import model
+
+    from diversion.lists.importers.ofac_csv import apply_remarks
+
+    company = model.make_entity("Organization")
+    company.id = "x"
+    apply_remarks(company, "Tax ID No. 309644860 100113; National ID No. 660000 73767 (Belgium).")
+    assert company.get("taxNumber") == ["309644860", "100113"]
+    assert company.get("idNumber") == ["660000 73767"]  # not a tax id: one number with a space
+
+
+def _linked_names(entity: EntityProxy) -> list[str]:
+    parts = [p.strip() for note in entity.get("notes") for p in note.rstrip(".").split(";")]
+    linked = [p.split(":", 1)[1] for p in parts if p.startswith("Linked To:")]
+    return [" ".join(name.rstrip(". ").split()) for name in linked]
+
+
+def test_linked_to_becomes_a_link(sdn: Parsed, sdn_ids: dict[str, EntityProxy]) -> None:
+    links = [e for e in sdn.entities if e.schema.name == "UnknownLink"]
+    remarks = sum(len(_linked_names(e)) for e in sdn.entities if e.schema.name in PARTY_SCHEMATA)
+    raw = sum(
+        (SDN_DIR / f).read_bytes().count(b"Linked To:") for f in ("sdn.csv", "sdn_comments.csv")
+    )
+    assert remarks == raw == 3408  # each found in the remarks, none lost
+    assert len(links) == 3397  # the others name no entry of the file, or several
+    for link in links:
+        (subject,), (obj,) = link.get("subject"), link.get("object")
+        assert link.get("role") == ["Linked To"]
+        names = {
+            " ".join(n.casefold().rstrip(". ").split())
+            for n in sdn_ids[obj].get("name") + sdn_ids[obj].get("alias")
+        }
+        assert {n.casefold() for n in _linked_names(sdn_ids[subject])} & names, link.id
+    # a Hizballah supporter, linked by name to the HIZBALLAH entry of the same file
+    hizballah = next(e for e in sdn.entities if e.get("name", quiet=True) == ["HIZBALLAH"])
+    linked = [e for e in links if e.get("object") == [hizballah.id]]
+    assert len(linked) > 10
+    assert all("HIZBALLAH" in _linked_names(sdn_ids[e.get("subject")[0]]) for e in linked)
+
+
+def test_listed_parties_carry_topics_and_target(sdn: Parsed, cons: Parsed) -> None:
+    for parsed in (sdn, cons):
+        for entity in parsed.entities:
+            listed = entity.schema.name in PARTY_SCHEMATA
+            assert entity.context.get("target", False) is listed, entity.id
+            assert entity.get("topics", quiet=True) == (["sanction"] if listed else []), entity.id
+            if listed:
+                assert entity.to_dict()["target"] is True  # written with the entity
+
+
+def test_default_list_names_follow_the_files(sdn: Parsed, cons: Parsed) -> None:
+    from diversion.lists.importers import parts
+
+    assert (sdn.list_name, cons.list_name) == ("ofac-sdn", "ofac-cons")
+    split = parts("ofac-csv", [SDN_DIR, CONS_DIR])
+    assert [sorted(p.name for p in part) for part in split] == [
+        ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"],
+        ["cons_add.csv", "cons_alt.csv", "cons_comments.csv", "cons_prim.csv"],
+    ]

@@ -81,19 +81,37 @@ def import_snapshot(
     paths: list[Path],
     list_name: str | None,
     kind: str = "sanctions",
+    *,
+    replace: bool = False,
+    allow_shrink: bool = False,
 ) -> bool:
-    """Import files as a new snapshot and report it; on a fault, say that nothing changed.
-    True when a new snapshot became active."""
-    name = list_name or FORMATS[fmt].default_list
-    before = lists.active(name)
+    """Import files as new snapshots (one per source among them) and report them; on a fault
+    or a refusal, say that nothing changed. True when a new snapshot became active."""
+    from diversion.lists.snapshots import ImportRefused, Shrink
+
+    def confirm(shrinks: list[Shrink]) -> bool:
+        """Only a person at a terminal is asked; a script gets the refusal."""
+        if not sys.stdin.isatty():
+            return False
+        for shrink in shrinks:
+            err_console.print(f"[yellow]{shrink}[/yellow]", highlight=False)
+        return typer.confirm("Make the smaller snapshot active anyway?", default=False)
+
+    before = lists.active(list_name) if list_name else None
     try:
         with snapshot_progress(f"Reading {', '.join(p.name for p in paths)}") as update:
-            outcome = lists.import_files(fmt, paths, list_name, progress=update, kind=kind)
-    except ListFormatError as exc:
-        kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
-        fail(f"{exc}\n  {name}: {kept}")
-    report_import(outcome)
-    return outcome.created
+            outcomes = lists.import_all(
+                fmt, paths, list_name, progress=update, kind=kind,
+                replace=replace, allow_shrink=allow_shrink, confirm=confirm,
+            )  # fmt: skip
+    except (ListFormatError, ImportRefused) as exc:
+        if list_name:
+            kept = f"active snapshot {before.id} unchanged" if before else "nothing imported"
+            fail(f"{exc}\n  {list_name}: {kept}")
+        fail(f"{exc}\n  nothing imported; every list's active snapshot is unchanged")
+    for outcome in outcomes:
+        report_import(outcome)
+    return any(outcome.created for outcome in outcomes)
 
 
 def mapped_paths(
@@ -120,10 +138,23 @@ def import_(
         str,
         typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}.", show_default=False),
     ],
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="The list's file(s).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="The list's files or folders.")
+    ],
     list_name: Annotated[
-        str | None, typer.Option("--list", help="Name of the list (default: per format).")
+        str | None,
+        typer.Option("--list", help="Name of the list (default: per source, see docs/lists.md)."),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace a list even if it holds another source's files."),
+    ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink", help="Accept a snapshot that lacks most of the active one's entities."
+        ),
+    ] = False,
     rescreen_days: Annotated[
         int,
         typer.Option(
@@ -141,8 +172,9 @@ def import_(
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import official list files as a new snapshot, which becomes active if it reads whole;
-    then re-screen open cases and recent declarations with it."""
+    """Import official list files as new snapshots, active if they read whole: one snapshot
+    per source (the SDN and the consolidated set given together are two lists), in the
+    source's own list; then re-screen open cases and recent declarations with them."""
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "registry-csv":
@@ -152,7 +184,9 @@ def import_(
     elif mapping is not None:
         fail("--mapping is for the mapped-csv format", 2)
     where, store = store_for(home, db)
-    created = import_snapshot(ListStore(store), fmt, paths, list_name)
+    created = import_snapshot(
+        ListStore(store), fmt, paths, list_name, replace=replace, allow_shrink=allow_shrink
+    )
     if created and rescreen_days > 0 and len(DeclarationRecords(store)):
         run_rescreen(where, store, rescreen_days)
 

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 
 from diversion.cases import audit
 from diversion.lists.diff import Diff, diff_entities
-from diversion.lists.importers import IMPORTER_VERSION, ListFormatError, default_list_name, importer
+from diversion.lists.importers import (
+    IMPORTER_VERSION,
+    ListFormatError,
+    Parsed,
+    default_list_name,
+    importer,
+    parts,
+)
+from diversion.lists.importers.base import merge_parsed
 from diversion.lists.model import SanctionsList, unresolved_references
 from diversion.reference import ReferenceData, file_sha256
 from diversion.store import Store
@@ -81,6 +89,49 @@ class ImportOutcome:
     created: bool  # False when the files were identical to the active snapshot's
 
 
+# A new snapshot that lacks more than this share of the active snapshot's entities is refused
+# unless the user confirms it: a one-entity file must not silently replace a whole list.
+SHRINK_LIMIT = 0.5
+
+
+class ImportRefused(ValueError):
+    """An import that reads well but would replace a list with another source's, or drop
+    most of it; nothing is written. `--replace` / `--allow-shrink` say it is meant."""
+
+
+@dataclass(frozen=True)
+class Shrink:
+    """What a new snapshot would drop of the active one."""
+
+    list_name: str
+    active: Snapshot
+    dropped: int  # entities of the active snapshot the new one lacks
+    new_total: int
+    files: str  # the new files' names
+
+    def __str__(self) -> str:
+        return (
+            f"{self.list_name}: {self.files} hold {self.new_total:,} entities and lack "
+            f"{self.dropped:,} of the {self.active.entity_count:,} entities of the active "
+            f"snapshot {self.active.id}"
+        )
+
+
+Confirm = Callable[[list[Shrink]], bool]
+
+
+@dataclass
+class _Planned:
+    """One list's share of an import, parsed and checked, not yet written."""
+
+    name: str
+    fmt: str
+    parsed: Parsed
+    files: list[dict[str, Any]]
+    sha256: str
+    entities: dict[str, EntityProxy]
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Files as given; a folder stands for the files in it (sorted)."""
     files: list[Path] = []
@@ -94,13 +145,35 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 def _fingerprint(paths: Sequence[Path]) -> tuple[list[dict[str, Any]], str]:
     files = []
-    for path in expand_paths(paths):
+    for path in sorted(expand_paths(paths), key=lambda p: p.name):  # a set of files: any order
         try:
             files.append({"name": path.name, "sha256": file_sha256(path)})
         except OSError as exc:
             raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
     combined = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
     return files, combined
+
+
+def source_family(fmt: str, source: str) -> str:
+    """What must match for a new snapshot to continue a list: the source it states (OFAC SDN
+    from the CSV or the XML alike); a user CSV's source names its file, so any user CSV."""
+    return "User list" if fmt == "csv" else source
+
+
+def _checked(parsed: Parsed, files: list[dict[str, Any]]) -> dict[str, EntityProxy]:
+    """The entities by id; a list with none, or with an id twice, is refused."""
+    entities = {str(e.id): e for e in parsed.entities}
+    names = ", ".join(f["name"] for f in files)
+    if len(entities) != len(parsed.entities):
+        dupes = [k for k, n in Counter(str(e.id) for e in parsed.entities).items() if n > 1]
+        raise ListFormatError(names, "", f"duplicate ids {dupes[:5]}")
+    if not entities:
+        raise ListFormatError(names, "", "the list holds no entities")
+    return entities
+
+
+def _joined(files: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in files) or "(none)"
 
 
 class ListStore:
@@ -114,63 +187,191 @@ class ListStore:
         list_name: str | None = None,
         progress: Progress | None = None,
         kind: str = "sanctions",
+        *,
+        replace: bool = False,
+        allow_shrink: bool = False,
+        confirm: Confirm | None = None,
     ) -> ImportOutcome:
-        """Parse `paths` as `fmt` and make them the active snapshot of the list. `kind` says
-        what the list is: `sanctions` (screened against) or `registry` (the network)."""
-        name = list_name or default_list_name(fmt)
-        known = self.kind(name)
-        if known is not None and known != kind:
-            raise ListFormatError(
-                ", ".join(str(p) for p in paths), "", f"{name!r} is a {known} list, not a {kind}"
-            )
-        read = importer(fmt)
-        files, sha256 = _fingerprint(paths)
-        active = self.active(name)
-        if active is not None and active.sha256 == sha256 and active.format == fmt:
-            return ImportOutcome(active, created=False)
-        parsed = read(list(paths))
-        entities = {str(e.id): e for e in parsed.entities}
-        if len(entities) != len(parsed.entities):
-            dupes = [k for k, n in Counter(str(e.id) for e in parsed.entities).items() if n > 1]
-            raise ListFormatError(
-                ", ".join(f["name"] for f in files), "", f"duplicate ids {dupes[:5]}"
-            )
-        if not entities:
-            raise ListFormatError(
-                ", ".join(f["name"] for f in files), "", "the list holds no entities"
-            )
-        warnings = [
-            f"{entity_id}: {prop} names {missing}, which the list does not hold"
-            for entity_id, prop, missing in unresolved_references(entities)
-        ]
-        counts = dict(sorted(Counter(e.schema.name for e in entities.values()).items()))
+        """Import files of one source as the new active snapshot of one list (see `import_all`)."""
+        (outcome,) = self.import_all(
+            fmt, paths, list_name, progress, kind,
+            replace=replace, allow_shrink=allow_shrink, confirm=confirm, one_list=True,
+        )  # fmt: skip
+        return outcome
+
+    def import_all(
+        self,
+        fmt: str,
+        paths: Sequence[Path],
+        list_name: str | None = None,
+        progress: Progress | None = None,
+        kind: str = "sanctions",
+        *,
+        replace: bool = False,
+        allow_shrink: bool = False,
+        confirm: Confirm | None = None,
+        one_list: bool = False,
+    ) -> list[ImportOutcome]:
+        """Parse `paths` as `fmt` and make each source among them the active snapshot of its
+        list: `list_name`, else the source's default (`ofac-sdn`, `ofac-cons`, `bis-dpl` ...).
+        Files that are parts of one source make one snapshot. `kind` says what the lists are:
+        `sanctions` (screened against) or `registry` (the network).
+
+        All or nothing: every part is parsed and checked before anything is written, then the
+        snapshots are written and activated in one transaction. Refused (ImportRefused, nothing
+        written): a list whose active snapshot is of another source, unless `replace`; a
+        snapshot that would drop most of the active one, unless `allow_shrink` or `confirm`
+        says yes; files of several sources when `one_list`. Files identical to the active
+        snapshot's make no new snapshot."""
+        outcomes: list[ImportOutcome] = []
+        planned: list[_Planned] = []
+        for part_paths, parsed in self._read(fmt, paths, list_name, outcomes):
+            name = list_name or parsed.list_name or default_list_name(fmt)
+            files, sha256 = _fingerprint(part_paths)
+            where = _joined(part_paths)
+            if any(p.name == name for p in planned) or any(
+                o.snapshot.list_name == name for o in outcomes
+            ):
+                raise ImportRefused(f"{where}: a second source for list {name!r} in one import")
+            known = self.kind(name)
+            if known is not None and known != kind:
+                raise ListFormatError(where, "", f"{name!r} is a {known} list, not a {kind}")
+            active = self.active(name)
+            if active is not None and active.sha256 == sha256 and active.format == fmt:
+                outcomes.append(ImportOutcome(active, created=False))
+                continue
+            if (
+                active is not None
+                and not replace
+                and (
+                    source_family(active.format, active.source) != source_family(fmt, parsed.source)
+                )
+            ):
+                raise ImportRefused(
+                    f"{where}: these files are {parsed.source}, but list {name!r} holds "
+                    f"{active.source} ({active.id}); import them under their own list "
+                    f"(--list NAME), or pass --replace to replace {active.source} with them"
+                )
+            planned.append(_Planned(name, fmt, parsed, files, sha256, _checked(parsed, files)))
+        if one_list and len(planned) + len(outcomes) > 1:
+            lists = [*(p.name for p in planned), *(o.snapshot.list_name for o in outcomes)]
+            names = ", ".join(lists)
+            raise ImportRefused(f"{_joined(paths)}: these files are several lists ({names})")
+        if not replace and not allow_shrink:
+            shrinks = [s for s in map(self._shrink, planned) if s is not None]
+            if shrinks and not (confirm is not None and confirm(shrinks)):
+                raise ImportRefused(
+                    "; ".join(map(str, shrinks))
+                    + ". Is that the whole list? Pass --allow-shrink to import it anyway"
+                )
         now = datetime.now(UTC)
         with self.store.transaction() as session:
-            row = session.get(SanctionsListRow, name, with_for_update=True)
-            if row is None:
-                row = SanctionsListRow(name=name, created_at=now, kind=kind)
-                session.add(row)
-                session.flush()
-            seq = (
-                session.scalar(
-                    select(func.max(SnapshotRow.seq)).where(SnapshotRow.list_name == name)
+            for plan in planned:
+                snapshot = self._write(session, plan, kind, now, progress)
+                outcomes.append(ImportOutcome(snapshot, created=True))
+        return outcomes
+
+    def _read(
+        self,
+        fmt: str,
+        paths: Sequence[Path],
+        list_name: str | None,
+        unchanged: list[ImportOutcome],
+    ) -> list[tuple[list[Path], Parsed]]:
+        """Each source among the paths with its files, parsed; parts of one source merged.
+        A part whose files an active snapshot already holds (same format) is not read: its
+        outcome goes to `unchanged`."""
+        read = importer(fmt)
+        by_source: dict[str, list[tuple[list[Path], Parsed]]] = {}
+        for part in parts(fmt, paths):
+            same = self._holding(fmt, part, list_name)
+            if same is not None:
+                unchanged.append(ImportOutcome(same, created=False))
+                continue
+            parsed = read(part)
+            by_source.setdefault(parsed.source, []).append((part, parsed))
+        if list_name is not None and len(by_source) + len(unchanged) > 1:
+            sources = ", ".join([*by_source, *(o.snapshot.source for o in unchanged)])
+            raise ImportRefused(
+                f"{_joined(paths)}: --list names one list, but these files are of several "
+                f"sources ({sources}); import them one source at a time, or without --list"
+            )
+        merged = []
+        for group in by_source.values():
+            files = [p for part, _ in group for p in part]
+            if len(group) == 1:
+                merged.append((files, group[0][1]))
+            else:
+                names = [_joined(part) for part, _ in group]
+                merged.append((files, merge_parsed([parsed for _, parsed in group], names)))
+        return merged
+
+    def _holding(self, fmt: str, part: Sequence[Path], list_name: str | None) -> Snapshot | None:
+        """The active snapshot (of `list_name`, or of any list) made from exactly these files."""
+        _, sha256 = _fingerprint(part)
+        candidates = (
+            [self.active(list_name)]
+            if list_name is not None
+            else [active for _, active, _ in self.lists()]
+        )
+        for active in candidates:
+            if active is not None and active.sha256 == sha256 and active.format == fmt:
+                return active
+        return None
+
+    def _shrink(self, plan: _Planned) -> Shrink | None:
+        active = self.active(plan.name)
+        if active is None:
+            return None
+        with self.store.read() as session:
+            old = set(
+                session.scalars(
+                    select(EntityRow.entity_id).where(EntityRow.snapshot_id == active.id)
                 )
-                or 0
-            ) + 1
-            snapshot = SnapshotRow(
-                id=f"{name}-{seq:04d}", list_name=name, seq=seq, format=fmt,
-                source=parsed.source, files=files, sha256=sha256, imported_at=now,
-                published_at=parsed.published_at, counts=counts, importer_version=IMPORTER_VERSION,
-                warnings=warnings,
-            )  # fmt: skip
-            session.add(snapshot)
+            )
+        dropped = len(old - plan.entities.keys())
+        if dropped <= SHRINK_LIMIT * len(old):
+            return None
+        files = ", ".join(f["name"] for f in plan.files)
+        return Shrink(plan.name, active, dropped, len(plan.entities), files)
+
+    def _write(
+        self,
+        session: Session,
+        plan: _Planned,
+        kind: str,
+        now: datetime,
+        progress: Progress | None,
+    ) -> Snapshot:
+        name = plan.name
+        row = session.get(SanctionsListRow, name, with_for_update=True)
+        if row is None:
+            row = SanctionsListRow(name=name, created_at=now, kind=kind)
+            session.add(row)
             session.flush()
-            self._write_entities(session, snapshot.id, list(entities.values()), progress)
-            row.active_snapshot_id = snapshot.id
-            audit.append(session, audit.SYSTEM, "list_activation", name,
-                         {"snapshot": snapshot.id, "kind": kind, "sha256": sha256,
-                          "counts": counts, "files": files})  # fmt: skip
-        return ImportOutcome(Snapshot.of(snapshot), created=True)
+        seq = (
+            session.scalar(select(func.max(SnapshotRow.seq)).where(SnapshotRow.list_name == name))
+            or 0
+        ) + 1
+        warnings = [
+            f"{entity_id}: {prop} names {missing}, which the list does not hold"
+            for entity_id, prop, missing in unresolved_references(plan.entities)
+        ]
+        counts = dict(sorted(Counter(e.schema.name for e in plan.entities.values()).items()))
+        snapshot = SnapshotRow(
+            id=f"{name}-{seq:04d}", list_name=name, seq=seq, format=plan.fmt,
+            source=plan.parsed.source, files=plan.files, sha256=plan.sha256, imported_at=now,
+            published_at=plan.parsed.published_at, counts=counts,
+            importer_version=IMPORTER_VERSION, warnings=warnings,
+        )  # fmt: skip
+        session.add(snapshot)
+        session.flush()
+        self._write_entities(session, snapshot.id, list(plan.entities.values()), progress)
+        row.active_snapshot_id = snapshot.id
+        audit.append(session, audit.SYSTEM, "list_activation", name,
+                     {"snapshot": snapshot.id, "kind": kind, "sha256": plan.sha256,
+                      "counts": counts, "files": plan.files})  # fmt: skip
+        return Snapshot.of(snapshot)
 
     @staticmethod
     def _write_entities(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 
 from diversion.lists.importers.base import (
     IMPORTER_VERSION,
@@ -70,7 +72,21 @@ def importer(fmt: str) -> Importer:
 
 
 def default_list_name(fmt: str) -> str:
+    """The format's default list name; an importer that tells sources apart in the files
+    (SDN or consolidated, CSL or DPL) names its own in `Parsed.list_name`."""
     return FORMATS[fmt].default_list
+
+
+def parts(fmt: str, paths: Sequence[Path]) -> list[list[Path]]:
+    """How the paths a user gave split into separately read parts: one per file for formats
+    whose files are each a whole list, one per set for OFAC's CSV (SDN and consolidated), the
+    paths as given for formats that read them together. The module's `parts` decides."""
+    spec = FORMATS[fmt]
+    name = spec.module if "." in spec.module else f"diversion.lists.importers.{spec.module}"
+    split: Callable[[Sequence[Path]], list[list[Path]]] | None = getattr(
+        import_module(name), "parts", None
+    )
+    return split(paths) if split is not None else [list(paths)]
 
 
 __all__ = [
@@ -82,4 +98,5 @@ __all__ = [
     "Parsed",
     "default_list_name",
     "importer",
+    "parts",
 ]

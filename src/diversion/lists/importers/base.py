@@ -39,6 +39,9 @@ class Parsed:
     source: str  # the publishing authority and list, for people: "OFAC SDN"
     entities: list[EntityProxy] = field(default_factory=list)
     published_at: str | None = None  # ISO date or datetime of the list's own publication
+    # The default list name of the source the files turned out to be ("ofac-cons" for
+    # cons_prim.csv); None: the format's default. Set from the files, not the format alone.
+    list_name: str | None = None
 
     def add(self, entity: EntityProxy) -> EntityProxy:
         self.entities.append(entity)
@@ -106,6 +109,15 @@ def stable_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest}"
 
 
+def mark_listed(entity: EntityProxy, topics: Iterable[str]) -> None:
+    """Mark `entity` as one a list names itself, as OpenSanctions does: its `topics` say
+    what the listing means (`sanction`, `export.control`, `debarment`) and the top-level
+    `target` flag (kept in the proxy's context, so `to_dict` writes it) says it is listed,
+    not merely linked to a listed party."""
+    entity.add("topics", list(topics), quiet=True)
+    entity.context["target"] = True
+
+
 def add_sanction(
     parsed: Parsed,
     target: EntityProxy,
@@ -113,9 +125,11 @@ def add_sanction(
     programs: Iterable[str] = (),
     *,
     suffix: str = "sanction",
+    topics: Sequence[str] = ("sanction",),
     **props: str | Sequence[str] | None,
 ) -> EntityProxy:
-    """The Sanction entity that records one listing of `target`."""
+    """The Sanction entity that records one listing of `target`, which is marked listed."""
+    mark_listed(target, topics)
     sanction = make("Sanction", f"{target.id}-{suffix}")
     sanction.add("entity", target.id)
     sanction.add("authority", authority)
@@ -124,6 +138,53 @@ def add_sanction(
         if value:
             sanction.add(prop, value)
     return parsed.add(sanction)
+
+
+def files_in(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the files in it (sorted; hidden files left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                children = sorted(p for p in path.iterdir() if p.is_file())
+            except OSError as exc:
+                raise ListFormatError(
+                    path, "", f"cannot read folder: {exc.strerror or exc}"
+                ) from None
+            files.extend(p for p in children if not p.name.startswith("."))
+        else:
+            files.append(path)
+    return files
+
+
+def each_file(paths: Sequence[Path]) -> list[list[Path]]:
+    """The parts of an import for a format whose files are each a whole list: one per file."""
+    return [[path] for path in files_in(paths)]
+
+
+def all_files(paths: Sequence[Path]) -> list[list[Path]]:
+    """One part of every file: for formats whose reader takes many files (FtM lines)."""
+    return [files_in(paths)]
+
+
+def merge_parsed(parts: Sequence[Parsed], names: Sequence[str]) -> Parsed:
+    """Files that are parts of one source as one list. An entity two parts both hold is kept
+    once when it is the same in both (an address two files share) and is an error otherwise."""
+    merged = Parsed(source=parts[0].source, list_name=parts[0].list_name)
+    dates = [p.published_at for p in parts if p.published_at]
+    merged.published_at = max(dates) if dates else None
+    seen: dict[str, tuple[EntityProxy, str]] = {}
+    for part, name in zip(parts, names, strict=True):
+        for entity in part.entities:
+            known = seen.get(str(entity.id))
+            if known is None:
+                seen[str(entity.id)] = (entity, name)
+                merged.add(entity)
+            elif known[0].to_dict() != entity.to_dict():
+                raise ListFormatError(
+                    name, f"entity {entity.id}", f"also in {known[1]}, with other properties"
+                )
+    return merged
 
 
 def one_file(paths: Sequence[Path], what: str) -> Path:

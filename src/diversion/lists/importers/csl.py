@@ -60,6 +60,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from followthemoney.proxy import EntityProxy
 
@@ -68,10 +69,14 @@ from diversion.lists.importers.base import (
     ListFormatError,
     Parsed,
     add_sanction,
+    each_file,
     make,
     one_file,
     stable_id,
 )
+from diversion.reference import load_yaml, package_file
+
+parts = each_file  # several CSL files are parts of one list; the DPL file is a list of its own
 
 LEGACY_COLUMNS = (
     "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -90,6 +95,8 @@ LAYOUTS = {"legacy": LEGACY_COLUMNS, "current": CURRENT_COLUMNS, "dpl": DPL_COLU
 
 CSL_SOURCE = "US Consolidated Screening List"
 DPL_SOURCE = "BIS Denied Persons List"
+LIST_NAMES = {CSL_SOURCE: "us-csl", DPL_SOURCE: "bis-dpl"}  # default list name of each
+_SOURCE_CODE = re.compile(r"\(([^()]+)\)")
 DPL_AUTHORITY = "Denied Persons List (DPL) - Bureau of Industry and Security"
 ENTITY_LIST = "Entity List (EL)"
 
@@ -200,7 +207,7 @@ class Collector:
     """The entities of one file; rows that name the same party are merged here."""
 
     def __init__(self, source: str) -> None:
-        self.parsed = Parsed(source=source)
+        self.parsed = Parsed(source=source, list_name=LIST_NAMES[source])
         self.entities: dict[str, EntityProxy] = {}
         self.listings: Counter[str] = Counter()
 
@@ -304,6 +311,26 @@ def _rows(path: Path, text: str) -> tuple[str, Iterator[Row]]:
             yield Row(path, line, {c: v.strip() for c, v in zip(columns, record, strict=True)})
 
     return layout, rows()
+
+
+def topics_of(source: str) -> list[str]:
+    """OpenSanctions' topics for a CSL `source` ("Entity List (EL) - Bureau of Industry and
+    Security" -> export.control), from `data/topics.yml`."""
+    table = _topics()
+    code = _SOURCE_CODE.search(source)
+    if code is not None and code.group(1) in table["csl_sources"]:
+        return list(table["csl_sources"][code.group(1)])
+    department = source.rpartition(" - ")[2].strip()
+    return list(table["departments"].get(department, table["default"]))
+
+
+_TOPICS: dict[str, Any] = {}
+
+
+def _topics() -> dict[str, Any]:
+    if not _TOPICS:
+        _TOPICS.update(load_yaml(package_file("diversion.lists", "data/topics.yml")))
+    return _TOPICS
 
 
 def read_csl(paths: Sequence[Path]) -> Parsed:
@@ -617,6 +644,7 @@ def _csl_sanction(
         source,
         _split(row["programs"]) or [source.split(" - ")[0]],
         suffix=collector.sanction_suffix(target),
+        topics=topics_of(source),
         authorityId=row["entity_number"] or row["_id"],
         listingDate=start,
         endDate=end,
@@ -648,6 +676,7 @@ def _dpl_row(collector: Collector, row: Row) -> None:
         DPL_AUTHORITY,
         [DPL_AUTHORITY.split(" - ")[0]],
         suffix=collector.sanction_suffix(party),
+        topics=topics_of(DPL_AUTHORITY),
         listingDate=effective,
         endDate=expiration,
         modifiedAt=updated,

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 
 from followthemoney.proxy import EntityProxy
 
-from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, make
+from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, each_file, make
 from diversion.lists.importers.xml import local
 from diversion.lists.importers.xml_fields import (
     AddressParts,
@@ -41,6 +41,8 @@ from diversion.lists.importers.xml_fields import (
     texts,
     year_range,
 )
+
+parts = each_file  # each file is a whole list; several are parts of one
 
 AUTHORITY = "European Union"
 SOURCE = "EU Financial Sanctions Files (consolidated list)"

@@ -14,7 +14,9 @@ from pathlib import Path
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from diversion.lists.importers.base import ListFormatError, Parsed
+from diversion.lists.importers.base import ListFormatError, Parsed, all_files
+
+parts = all_files  # all the files, read together
 
 
 def _entity(path: Path, line: int, raw: str) -> EntityProxy:

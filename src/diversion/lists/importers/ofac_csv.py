@@ -7,7 +7,12 @@ each file; fields are quoted. `sdn.csv` holds one row per listed party, `add.csv
 
 Remarks carry structured facts ("DOB 12 Jan 1960; Passport A1 (Iran)"). We lift those we can
 into FtM properties and always keep the whole remarks text in `notes`, so a fact without a
-property (a "Linked To:", a crypto wallet, a phone number FtM cannot parse) is never lost.
+property (a crypto wallet, a phone number FtM cannot parse) is never lost. An identifier is
+only stored when it has a digit ("Passport issued in Sarajevo" names no passport), and a
+combined tax id ("309644860 100113") is split into its numbers. The a.k.a.s in the remarks are
+OFAC's *weak* a.k.a.s (the strong ones are in `alt.csv`): they go to `weakAlias`, which the
+matcher does not screen on, as yente does. "Linked To: NAME" becomes an `UnknownLink` to the
+entry of that name in the same file (left in the notes when the file holds no such entry).
 Parties without a type are Organizations: the CSV cannot tell a company from a ministry or an
 armed group, and Organization claims no more than the list says.
 
@@ -47,6 +52,7 @@ class ListSet:
     id_prefix: str
     address_prefix: str
     source: str
+    list_name: str  # the default list name of this set
 
     def roles(self) -> dict[str, str]:
         return {
@@ -57,10 +63,13 @@ class ListSet:
         }
 
 
-SDN = ListSet("sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv", "ofac", "ofac-addr", "OFAC SDN")
+SDN = ListSet(
+    "sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv", "ofac", "ofac-addr", "OFAC SDN",
+    "ofac-sdn",
+)  # fmt: skip
 CONSOLIDATED = ListSet(
     "cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv",
-    "ofac-cons", "ofac-cons-addr", "OFAC Consolidated (non-SDN)",
+    "ofac-cons", "ofac-cons-addr", "OFAC Consolidated (non-SDN)", "ofac-cons",
 )  # fmt: skip
 LIST_SETS = (SDN, CONSOLIDATED)
 WIDTHS = {"primary": 12, "addresses": 6, "aliases": 5, "comments": 2}
@@ -151,8 +160,8 @@ FACTS: dict[str, Fact] = {
     **_facts("country", ("flag",), "Vessel Flag"),
     **_facts("country", ("pastFlags",), "Former Vessel Flag"),
     **_facts("country", ("jurisdiction", "flag", "country"), "Nationality of Registration"),
-    **_facts("name", ("alias",), "a.k.a.", "n.k.a."),
-    **_facts("name", ("previousName",), "f.k.a."),
+    # Names in the remarks are OFAC's weak a.k.a.s (alt.csv holds the strong ones).
+    **_facts("name", ("weakAlias",), "a.k.a.", "n.k.a.", "f.k.a."),
 }  # fmt: skip
 # Russian registers OFAC files under generic labels; with "(Russia)" they are these codes too.
 RUSSIAN_IDS = {
@@ -182,6 +191,11 @@ _COUNTRY_SUFFIX = re.compile(r"^(.*?)\s*\(([^()]+)\)$", re.DOTALL)
 _IMO = re.compile(r"^IMO\s*\d{7}$", re.IGNORECASE)
 _QUOTED = re.compile(r"^'(.*)'$", re.DOTALL)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_LINKED = re.compile(r"^Linked To:\s*(.+?)\.?$", re.IGNORECASE | re.DOTALL)
+# A place after the number ("293481 Distrito Federal", "181301-1 Cali"): words without digits.
+_TRAILING_WORDS = re.compile(r"^(.*\d\S*?)(?:\s+[^\W\d][^\s\d]{2,})+$", re.DOTALL)
+_COMBINED = re.compile(r"^\d{6,}(?:\s+\d{6,})+$")
+TAX_PROPS = {"taxNumber", "innCode", "vatCode"}
 
 
 def fact_key(label: str) -> str:
@@ -215,17 +229,33 @@ def split_identifier(value: str) -> tuple[str, str | None]:
     return match.group(1).strip(), match.group(2).strip()
 
 
+def identifier_numbers(text: str, props: Sequence[str]) -> list[str]:
+    """The identifiers a remark's value holds: none without a digit ("issued in Sarajevo",
+    "Provisional"), a place written after the number dropped ("293481 Distrito Federal"), and
+    a tax id of several numbers ("309644860 100113") split into them."""
+    number = text.strip().lstrip("#:").strip().rstrip(".,").strip()
+    if not any(ch.isdigit() for ch in number):
+        return []
+    trailing = _TRAILING_WORDS.match(number)
+    if trailing is not None:
+        number = trailing.group(1)
+    if TAX_PROPS.intersection(props) and _COMBINED.match(number):
+        return number.split()
+    return [number]
+
+
 def apply_identifier(
     entity: EntityProxy, key: str, fact: Fact, number: str, country: str | None
 ) -> bool:
-    """An identifier under its label's properties, as an IMO number or Russian code if it is one."""
-    number = number.strip().lstrip("#:").strip()
-    props = fact.props
-    if _IMO.match(number):
-        props = ("imoNumber", *props)
-    stored = put_first(entity, props, number)
-    if key in RUSSIAN_IDS and is_russia(country):
-        put_first(entity, (RUSSIAN_IDS[key],), number)
+    """An identifier under its label's properties, as an IMO number or Russian code if it is
+    one; False (the remark stays only in the notes) when the value holds no identifier."""
+    numbers = identifier_numbers(number, fact.props)
+    stored = bool(numbers)
+    for value in numbers:
+        props = ("imoNumber", *fact.props) if _IMO.match(value) else fact.props
+        stored = put_first(entity, props, value) and stored
+        if key in RUSSIAN_IDS and is_russia(country):
+            put_first(entity, (RUSSIAN_IDS[key],), value)
     return stored
 
 
@@ -260,18 +290,24 @@ def remark_parts(remarks: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def apply_remarks(entity: EntityProxy, remarks: str) -> list[str]:
-    """Lift the facts out of OFAC remarks; return the parts that describe the sanction itself."""
+def apply_remarks(entity: EntityProxy, remarks: str) -> tuple[list[str], list[str]]:
+    """Lift the facts out of OFAC remarks; return the parts that describe the sanction itself
+    and the names the entry is "Linked To"."""
     entity.add("notes", remarks.strip())
     provisions: list[str] = []
+    linked: list[str] = []
     for part in remark_parts(remarks):
         if PROVISION.match(_ALT.sub("", part)):
             provisions.append(part)
             continue
+        link = _LINKED.match(part)
+        if link is not None:
+            linked.append(link.group(1).strip())
+            continue
         match = _LABEL.match(part)
         if match is not None:
             apply_fact(entity, match.group(1), match.group(2))
-    return provisions
+    return provisions, linked
 
 
 # --- Dates: OFAC's "12 Jan 1960", "Jan 1960", "1960", "circa 1960", "1960 to 1962" ---
@@ -370,6 +406,43 @@ def _from_files(paths: Sequence[Path]) -> tuple[ListSet, dict[str, Path]]:
     return list_set, chosen
 
 
+def parts(paths: Sequence[Path]) -> list[list[Path]]:
+    """The files of each set among `paths` (folders or files): the SDN and the consolidated
+    set given together are two lists, each imported as a whole. Other files in a folder are
+    left to `locate`, which says what it expects; a file given by name is always passed on."""
+    by_name = {name: ls for ls in LIST_SETS for name in ls.roles().values()}
+    found: dict[ListSet, list[Path]] = {}
+    others: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            _from_directory_sets(path, found)
+            continue
+        list_set = by_name.get(path.name.casefold())
+        if list_set is None:
+            others.append(path)
+        else:
+            found.setdefault(list_set, []).append(path)
+    groups = list(found.values())
+    if others or not groups:  # files of neither set: the reader names them in its error
+        groups.append(others)
+    return groups
+
+
+def _from_directory_sets(folder: Path, found: dict[ListSet, list[Path]]) -> None:
+    try:
+        present = {child.name.casefold(): child for child in folder.iterdir() if child.is_file()}
+    except OSError as exc:
+        raise ListFormatError(folder, "", f"cannot read folder: {exc.strerror or exc}") from None
+    sets = [list_set for list_set in LIST_SETS if list_set.primary in present]
+    if not sets:
+        raise ListFormatError(
+            folder, "", "holds neither sdn.csv nor cons_prim.csv: not OFAC's legacy CSV set"
+        )
+    for list_set in sets:
+        files = [present[name] for name in list_set.roles().values() if name in present]
+        found.setdefault(list_set, []).extend(files)
+
+
 def locate(paths: Sequence[Path]) -> tuple[ListSet, dict[str, Path]]:
     """The set and its files, from one folder or from the files themselves."""
     if not paths:
@@ -459,6 +532,7 @@ class _Entry:
     programs: list[str]
     remarks: str
     provisions: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)  # names after "Linked To:"
 
 
 def _add_vessel_columns(entity: EntityProxy, row: list[str]) -> None:
@@ -626,10 +700,10 @@ def read_ofac_csv(paths: Sequence[Path]) -> Parsed:
     entries = _read_parties(list_set, files["primary"])
     if "comments" in files:
         _read_comments(entries, list_set, files["comments"])
-    parsed = Parsed(source=list_set.source)
+    parsed = Parsed(source=list_set.source, list_name=list_set.list_name)
     for entry in entries.values():
         if entry.remarks.strip():
-            entry.provisions = apply_remarks(entry.entity, entry.remarks)
+            entry.provisions, entry.linked = apply_remarks(entry.entity, entry.remarks)
         parsed.add(entry.entity)
     if "aliases" in files:
         _read_aliases(entries, list_set, files["aliases"])
@@ -640,4 +714,40 @@ def read_ofac_csv(paths: Sequence[Path]) -> Parsed:
             parsed, entry.entity, AUTHORITY, entry.programs,
             authorityId=entry.ent_num, provisions=entry.provisions,
         )  # fmt: skip
+    _add_links(parsed, entries, list_set)
     return parsed
+
+
+def _add_links(parsed: Parsed, entries: dict[str, _Entry], list_set: ListSet) -> None:
+    """ "Linked To: NAME" as an UnknownLink to the one entry of that name (any case, without a
+    closing full stop): the one whose name it is, else the one with it as a strong alias. A
+    name no entry, or several, bear stays only in the remarks note."""
+    names: dict[str, set[str]] = {}
+    aliases: dict[str, set[str]] = {}
+    for entry in entries.values():
+        for prop, index in (("name", names), ("alias", aliases)):
+            for name in entry.entity.get(prop):
+                index.setdefault(_name_key(name), set()).add(entry.ent_num)
+    made: set[str] = set()
+    for entry in entries.values():
+        for name in entry.linked:
+            key = _name_key(name)
+            found = names.get(key, set()) - {entry.ent_num}
+            if not found:
+                found = aliases.get(key, set()) - {entry.ent_num}
+            if len(found) != 1:
+                continue
+            other = entries[found.pop()]
+            link_id = f"{list_set.id_prefix}-link-{entry.ent_num}-{other.ent_num}"
+            if link_id in made:
+                continue
+            made.add(link_id)
+            link = make("UnknownLink", link_id)
+            link.add("subject", entry.entity.id)
+            link.add("object", other.entity.id)
+            link.add("role", "Linked To")
+            parsed.add(link)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().rstrip(". ").split())

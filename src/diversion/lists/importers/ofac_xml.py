@@ -23,7 +23,14 @@ from xml.etree.ElementTree import Element
 
 from followthemoney.proxy import EntityProxy
 
-from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, make, one_file
+from diversion.lists.importers.base import (
+    ListFormatError,
+    Parsed,
+    add_sanction,
+    each_file,
+    make,
+    one_file,
+)
 from diversion.lists.importers.ofac_csv import (
     AUTHORITY,
     CONSOLIDATED,
@@ -36,6 +43,8 @@ from diversion.lists.importers.ofac_csv import (
     span_dates,
 )
 from diversion.lists.importers.xml import expect_root, local, parse_xml, text
+
+parts = each_file  # each file is a whole list; several are parts of one
 
 NAMESPACES = (
     "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML",
@@ -530,8 +539,9 @@ def read_ofac_xml(paths: Sequence[Path]) -> Parsed:
     sdn_file = any(
         SDN_LIST in _lists(doc, listed, "SanctionsEntries") for listed in entries.values()
     )
-    default_prefix = SDN.id_prefix if sdn_file or not entries else CONSOLIDATED.id_prefix
-    parsed = Parsed(source=SDN.source if sdn_file or not entries else CONSOLIDATED.source)
+    list_set = SDN if sdn_file or not entries else CONSOLIDATED
+    default_prefix = list_set.id_prefix
+    parsed = Parsed(source=list_set.source, list_name=list_set.list_name)
     parsed.published_at = _published(doc)
     parties: list[tuple[_Party, list[str]]] = []
     by_identity: dict[str, str] = {}

@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 
 from followthemoney.proxy import EntityProxy
 
-from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, make
+from diversion.lists.importers.base import ListFormatError, Parsed, add_sanction, each_file, make
 from diversion.lists.importers.xml_fields import (
     AddressParts,
     add_address,
@@ -35,6 +35,8 @@ from diversion.lists.importers.xml_fields import (
     texts,
     unmapped_leaves,
 )
+
+parts = each_file  # each file is a whole list; several are parts of one
 
 AUTHORITY = "United Kingdom (FCDO)"
 SOURCE = "UK Sanctions List (FCDO)"

@@ -138,7 +138,7 @@ def read_user_csv(paths: Sequence[Path]) -> Parsed:
         parsed.add(entity)
         add_sanction(
             parsed, entity, AUTHORITY, _split(row["program"]),
-            reason=row["reason"] or None, listingDate=row["listed_at"] or None,
+            topics=(), reason=row["reason"] or None, listingDate=row["listed_at"] or None,
         )  # fmt: skip
     if not seen:
         raise ListFormatError(path, "", "the list holds no entries")
