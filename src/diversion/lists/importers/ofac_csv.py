@@ -479,26 +479,26 @@ def _decode(path: Path) -> str:
 
 
 def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
-    """(line, fields) for each record; every record must have the file's number of fields."""
+    """(line, fields) for each record, with the line it starts on (a quoted field may span
+    lines); every record must have the file's number of fields."""
     reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ListFormatError(
-                path, f"line {reader.line_num}", f"malformed CSV: {exc}"
-            ) from None
+            raise ListFormatError(path, f"line {start}", f"malformed CSV: {exc}") from None
         if not row or row == [""]:
             continue
         if len(row) != width:
             raise ListFormatError(
                 path,
-                f"line {reader.line_num}",
+                f"line {start}",
                 f"{len(row)} fields where OFAC's {path.name} has {width} (truncated or not OFAC?)",
             )
-        yield reader.line_num, row
+        yield start, row
 
 
 def cell(raw: str) -> str | None:
