@@ -124,7 +124,7 @@ def test_every_bad_row_is_reported_with_line_column_and_reason(tmp_path: Path) -
         {**good, "recordId": "700", "schema": "Spaceship"},
         {**good, "recordId": "701", "name": ""},
         {**good, "recordId": "702", "startDate": "31.2.2024"},
-        {**good, "recordId": "703", "annex": "III"},
+        {**good, "recordId": "703", "annex": "III"},  # another annex: left out, not a fault
         {**good, "recordId": "1"},
         {**good, "recordId": "704", "passportNumber": "N1234567"},
         {**good, "recordId": "705", "registrationNumber": "123 (Passport No.)"},
@@ -137,7 +137,7 @@ def test_every_bad_row_is_reported_with_line_column_and_reason(tmp_path: Path) -
         read_mapped_csv([path, MAPPING])
     error = raised.value
     assert error.file == str(path)
-    assert error.where == "7 fault(s) in 7 of 10 rows"
+    assert error.where == "6 fault(s) in 6 of 10 rows"
     lines = error.reason.splitlines()
     assert lines[0] == "nothing imported"
     assert lines[1:] == [
@@ -146,12 +146,44 @@ def test_every_bad_row_is_reported_with_line_column_and_reason(tmp_path: Path) -
         "line 4, column name: required",
         "line 5, column startDate: '31.2.2024' is not a date (%d.%m.%Y, %Y-%m-%d, %Y-%m, %Y, "
         "%d %B %Y, %d %b. %Y, %d %b %Y)",
-        "line 6, column annex: 'III' is not IV: the mapping 'eu-833-annex-iv' reads only those "
-        "rows (select them first, or use another mapping)",
         "line 7, column recordId: id 'eu-833-iv-1' given twice (also line 2)",
         "line 8, column passportNumber: a LegalEntity has no passportNumber",
         "line 11, column -: 4 fields, the header has 40",
     ]
+
+
+def test_rows_of_other_annexes_are_left_out_and_counted(tmp_path: Path) -> None:
+    """OpenSanctions' table holds every annex of 833/2014: the Annex IV mapping reads its
+    Annex IV rows and counts the others by annex, so rows read = listed + left out."""
+    header, rows = annex_iv_rows()
+    others = [
+        {**rows[0], "recordId": f"9{n}", "annex": annex, "name": f"Bank {n}"}
+        for n, annex in enumerate(["III", "III", "XIX", "III"])
+    ]
+    path = write_table(tmp_path / "32014R0833.csv", header, [others[0], *rows, *others[1:]])
+    parsed = read_mapped_csv([path, MAPPING])
+    listed = [e for e in parsed.entities if e.schema.name != "Sanction"]
+    assert len(listed) == len(rows)
+    assert parsed.left_out == {
+        "annex 'III' (not selected by the mapping)": 3,
+        "annex 'XIX' (not selected by the mapping)": 1,
+    }
+    assert parsed.rows == len(rows) + len(others)
+    only_others = write_table(tmp_path / "banks.csv", header, others)
+    with pytest.raises(ListFormatError, match=r"none of its 4 rows is selected \(annex: IV\)"):
+        read_mapped_csv([only_others, MAPPING])
+
+
+def test_a_column_is_expected_or_selected_not_both(tmp_path: Path) -> None:
+    mapping = tmp_path / "both.yml"
+    mapping.write_text(
+        "source: test\nschema: {column: schema}\nid: {column: recordId}\n"
+        "sanction: {authority: Test}\nexpect: {annex: IV}\nselect: {annex: IV}\n"
+        "columns: {name: name}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ListFormatError, match=r"select\.annex: the column is also under expect"):
+        load_mapping(mapping)
 
 
 def test_a_row_spanning_lines_is_reported_at_its_first_line(tmp_path: Path) -> None:
@@ -335,13 +367,18 @@ def cli(*args: str, home: Path) -> tuple[int, str, str]:
 
 def test_import_match_and_a_shared_phone_at_screening(tmp_path: Path) -> None:
     home = tmp_path / "home"
+    header, rows = annex_iv_rows()
+    banks = [{**rows[0], "recordId": f"9{n}", "annex": "III", "name": f"Bank {n}"} for n in (1, 2)]
+    table = write_table(tmp_path / "32014R0833.csv", header, [*rows, *banks])
     code, out, err = cli(
-        "lists", "import", "mapped-csv", str(ANNEX_IV), "--mapping", "eu-833-annex-iv", home=home
+        "lists", "import", "mapped-csv", str(table), "--mapping", "eu-833-annex-iv", home=home
     )
     assert code == 0, err
-    # eight rows: eight parties and their eight listings
+    # eight Annex IV rows: eight parties and their eight listings; two Annex III rows left out
     assert "Imported eu-833-annex-iv-0001 (EU 833/2014 Annex IV)" in out
     assert "16 entities: 8 LegalEntity, 8 Sanction" in out
+    assert "10 rows read: 8 listed, 2 left out" in out
+    assert "2 with annex 'III' (not selected by the mapping)" in out
     code, out, err = cli("match", "query", "DA GROUP 22 LLP", "--json", home=home)
     assert code == 0, err
     best = json.loads(out)[0]

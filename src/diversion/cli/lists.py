@@ -68,6 +68,16 @@ def report_import(outcome: ImportOutcome) -> None:
     out_console.print(f"  {snapshot.entity_count:,} entities: {counts}")
     if snapshot.published_at:
         out_console.print(f"  published {snapshot.published_at}")
+    left_out = sum(outcome.left_out.values())
+    if outcome.rows is not None:
+        out_console.print(
+            f"  {outcome.rows:,} rows read: {outcome.rows - left_out:,} listed, "
+            f"{left_out:,} left out"
+        )
+    if outcome.left_out:
+        out_console.print(f"  {left_out:,} row(s) left out, as the mapping says:")
+        for why, count in sorted(outcome.left_out.items(), key=lambda item: -item[1]):
+            out_console.print(f"    {count:,} with {why}", highlight=False)
     if snapshot.warnings:
         out_console.print(
             f"  [yellow]{len(snapshot.warnings)} reference(s) to entities the list does not hold"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,8 @@ class Snapshot:
 class ImportOutcome:
     snapshot: Snapshot
     created: bool  # False when the files were identical to the active snapshot's
+    left_out: dict[str, int] = field(default_factory=dict)  # rows left out on purpose, by why
+    rows: int | None = None  # rows read, where the format reads one listed party a row
 
 
 # A new snapshot that lacks more than this share of the active snapshot's entities is refused
@@ -268,7 +270,9 @@ class ListStore:
         with self.store.transaction() as session:
             for plan in planned:
                 snapshot = self._write(session, plan, kind, now, progress)
-                outcomes.append(ImportOutcome(snapshot, created=True))
+                outcomes.append(
+                    ImportOutcome(snapshot, True, dict(plan.parsed.left_out), plan.parsed.rows)
+                )
         return outcomes
 
     def _read(
@@ -370,7 +374,8 @@ class ListStore:
         row.active_snapshot_id = snapshot.id
         audit.append(session, audit.SYSTEM, "list_activation", name,
                      {"snapshot": snapshot.id, "kind": kind, "sha256": plan.sha256,
-                      "counts": counts, "files": plan.files})  # fmt: skip
+                      "counts": counts, "files": plan.files,
+                      "left_out": plan.parsed.left_out})  # fmt: skip
         return Snapshot.of(snapshot)
 
     @staticmethod

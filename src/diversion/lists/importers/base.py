@@ -42,6 +42,10 @@ class Parsed:
     # The default list name of the source the files turned out to be ("ofac-cons" for
     # cons_prim.csv); None: the format's default. Set from the files, not the format alone.
     list_name: str | None = None
+    # Rows the source's reader leaves out on purpose, by reason, counted so that rows read =
+    # rows used + rows left out ("annex 'III' (not selected by the mapping)": 40)
+    left_out: dict[str, int] = field(default_factory=dict)
+    rows: int | None = None  # rows read, for a table read row by row (one listed party each)
 
     def add(self, entity: EntityProxy) -> EntityProxy:
         self.entities.append(entity)
@@ -175,6 +179,8 @@ def merge_parsed(parts: Sequence[Parsed], names: Sequence[str]) -> Parsed:
     merged.published_at = max(dates) if dates else None
     seen: dict[str, tuple[EntityProxy, str]] = {}
     for part, name in zip(parts, names, strict=True):
+        for why, count in part.left_out.items():
+            merged.left_out[why] = merged.left_out.get(why, 0) + count
         for entity in part.entities:
             known = seen.get(str(entity.id))
             if known is None:

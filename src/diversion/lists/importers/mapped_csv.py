@@ -228,7 +228,7 @@ def _check_header(path: Path, header: list[str], mapping: Mapping) -> None:
             "(map them under columns, or list them under ignore)"
         )
     needed = [c.name for c in mapping.columns.values() if c.required]
-    needed += [c for c in (mapping.schema_column, *mapping.expect) if c]
+    needed += [c for c in (mapping.schema_column, *mapping.expect, *mapping.select) if c]
     if mapping.id_column and not mapping.id_from:
         needed.append(mapping.id_column)
     missing = [c for c in dict.fromkeys(needed) if c not in header]
@@ -284,6 +284,11 @@ def read_mapped_csv(paths: Sequence[Path]) -> Parsed:
             faults.add(start, "-", f"{len(cells)} fields, the header has {len(header)}")
             continue
         row = {name: value.strip() for name, value in zip(header, cells, strict=True)}
+        outside = [(c, row[c]) for c, values in mapping.select.items() if row[c] not in values]
+        if outside:
+            why = ", ".join(f"{c} {v!r}" for c, v in outside) + " (not selected by the mapping)"
+            parsed.left_out[why] = parsed.left_out.get(why, 0) + 1
+            continue
         found = _row_entities(row, mapping, faults, start, ids)
         if found is not None:
             parsed.entities.extend(found)
@@ -298,4 +303,8 @@ def read_mapped_csv(paths: Sequence[Path]) -> Parsed:
         )
     if not rows:
         raise ListFormatError(table, "", "the table holds no rows")
+    parsed.rows = rows
+    if not parsed.entities:
+        selected = "; ".join(f"{c}: {', '.join(v)}" for c, v in mapping.select.items())
+        raise ListFormatError(table, "", f"none of its {rows} rows is selected ({selected})")
     return parsed

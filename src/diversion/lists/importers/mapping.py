@@ -24,7 +24,7 @@ from diversion.reference import package_file
 
 TOP_KEYS = {
     "title", "source", "label", "list", "delimiter", "schema", "id", "split", "date_formats",
-    "topics", "expect", "sanction", "columns", "ignore",
+    "topics", "expect", "select", "sanction", "columns", "ignore",
 }  # fmt: skip
 COLUMN_KEYS = {"property", "sanction", "split", "required", "labels", "invalid", "country"}
 INVALID = ("error", "notes")  # what becomes of a value FtM refuses for its property
@@ -62,6 +62,9 @@ class Mapping:
     columns: dict[str, Column]
     ignore: frozenset[str]
     expect: dict[str, tuple[str, ...]]  # column -> the only values it may hold
+    # column -> the values of the rows to read; the table's other rows are left out, counted
+    # by value and reported with the import (a table that holds several lists in one)
+    select: dict[str, tuple[str, ...]]
     date_formats: tuple[str, ...]
     topics: tuple[str, ...]
     sanction: dict[str, tuple[str, ...]]  # fixed properties of every row's Sanction
@@ -69,7 +72,8 @@ class Mapping:
     @property
     def known_columns(self) -> set[str]:
         """Every column the mapping names: a row's other columns are errors."""
-        named = set(self.columns) | set(self.ignore) | set(self.expect) | set(self.id_from)
+        named = set(self.columns) | set(self.ignore) | set(self.expect) | set(self.select)
+        named |= set(self.id_from)
         for column in (self.schema_column, self.id_column):
             if column:
                 named.add(column)
@@ -255,17 +259,10 @@ def parse_mapping(path: Path, raw: Any) -> Mapping:
     ignore = _strings(raw.get("ignore", [])) or ()
     for name in set(ignore) & set(columns):
         check.fault(f"ignore.{name}", "the column is also mapped")
-    expect: dict[str, tuple[str, ...]] = {}
-    raw_expect = raw.get("expect", {})
-    if not isinstance(raw_expect, MappingType):
-        check.fault("expect", "a table of column: [values]")
-        raw_expect = {}
-    for name, values in raw_expect.items():
-        allowed = _strings(values)
-        if not allowed:
-            check.fault(f"expect.{name}", "give the value or values the column must hold")
-        else:
-            expect[str(name)] = allowed
+    expect = _column_values(raw, "expect", check)
+    select = _column_values(raw, "select", check)
+    for name in set(expect) & set(select):
+        check.fault(f"select.{name}", "the column is also under expect")
     topics = _strings(raw.get("topics", [])) or ()
     for topic in topics:
         if topic not in registry.topic.names:
@@ -297,9 +294,25 @@ def parse_mapping(path: Path, raw: Any) -> Mapping:
         list_name=str(raw.get("list", path.stem)), delimiter=delimiter, schemata=schemata,
         schema_column=schema_column, id_column=ident.get("column") or None,
         id_prefix=str(ident.get("prefix", path.stem)), id_from=id_from, columns=columns,
-        ignore=frozenset(ignore), expect=expect, date_formats=date_formats, topics=topics,
-        sanction=sanction,
+        ignore=frozenset(ignore), expect=expect, select=select, date_formats=date_formats,
+        topics=topics, sanction=sanction,
     )  # fmt: skip
+
+
+def _column_values(raw: dict[str, Any], key: str, check: _Checker) -> dict[str, tuple[str, ...]]:
+    """`expect` or `select`: column -> the values it may hold, or whose rows are read."""
+    found: dict[str, tuple[str, ...]] = {}
+    table = raw.get(key, {})
+    if not isinstance(table, MappingType):
+        check.fault(key, "a table of column: [values]")
+        return found
+    for name, values in table.items():
+        allowed = _strings(values)
+        if not allowed:
+            check.fault(f"{key}.{name}", "give the value or values of the column")
+        else:
+            found[str(name)] = allowed
+    return found
 
 
 def load_mapping(path: Path) -> Mapping:
