@@ -7,14 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
-from diversion.cases.workflow import Cases
 from diversion.cli import cases as cases_cli
 from diversion.cli import flows as flows_cli
 from diversion.cli import goods as goods_cli
@@ -33,7 +32,6 @@ from diversion.cli.common import (
     warn,
 )
 from diversion.cli.serve import serve as serve_command
-from diversion.declarations import Declaration, read_declarations
 from diversion.home import Home
 from diversion.reference import package_file
 from diversion.rules import (
@@ -43,10 +41,12 @@ from diversion.rules import (
     load_catalogue,
     load_config,
 )
-from diversion.screening.context import ScreeningContext
-from diversion.screening.history import History
-from diversion.screening.records import DeclarationRecords
-from diversion.screening.run import CORRIDORS, RunResult, default_out, screen_file
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.declarations import Declaration
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.records import DeclarationRecords
+    from diversion.screening.run import RunResult
 
 app = typer.Typer(
     help="Diversion: screen export declarations for diversion of dual-use goods to Russia.",
@@ -99,6 +99,8 @@ def _progress(items: Iterable[T], total: int) -> Iterator[T]:
 
 def _context() -> ScreeningContext:
     """The reference data, or a clear message and exit 1 if a file of it is broken."""
+    from diversion.screening.context import ScreeningContext
+
     try:
         return ScreeningContext.bundled()
     except (OSError, ValueError) as exc:
@@ -107,6 +109,8 @@ def _context() -> ScreeningContext:
 
 
 def _report(result: RunResult, title: str) -> None:
+    from diversion.screening.run import CORRIDORS
+
     for error in result.read.errors:
         err_console.print(f"[red]error[/red] {error}", markup=True, highlight=False)
     counts = result.corridors
@@ -176,6 +180,12 @@ def screen(
     to the results; valid declarations are still screened. Exits 2 if any input was invalid.
     The declarations and their decisions are kept in the store, as history for later runs.
     """
+    from diversion.cases.workflow import Cases
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.history import History
+    from diversion.screening.records import DeclarationRecords
+    from diversion.screening.run import default_out, screen_file
+
     where, store = store_for(home, db)
     context, fallback = ScreeningContext.for_store(
         store,
@@ -213,6 +223,8 @@ def screen(
 
 def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
     """The declarations of `--history`: the store's, or a file's (which must read whole)."""
+    from diversion.declarations import read_declarations
+
     if source == "store":
         return list(records.declarations())
     path = Path(source)
@@ -231,6 +243,8 @@ def demo(
     out: OutOption = None, fmt: FormatOption = OutputFormat.jsonl, home: HomeOption = None
 ) -> None:
     """Screen the bundled demo declarations against the bundled demo list."""
+    from diversion.screening.run import screen_file
+
     where = Home.resolve(home)
     source = package_file("diversion", "data/demo/declarations.csv")
     target = out or where.path("demo", f"decisions.{fmt.value}")

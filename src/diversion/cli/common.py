@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from diversion.home import ENV_VAR, Home
+from diversion.home import ENV_VAR, URL_VAR, Home
 from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_config
-from diversion.store import Store, open_store
-from diversion.store.engine import URL_VAR
+
+if TYPE_CHECKING:
+    from diversion.store import Store
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -46,6 +47,8 @@ def warn(message: str) -> None:
 
 
 def store_for(home: Path | None, db: str | None) -> tuple[Home, Store]:
+    from diversion.store import open_store
+
     where = Home.resolve(home)
     try:
         return where, open_store(where, db)

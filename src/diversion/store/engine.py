@@ -14,9 +14,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from diversion.home import URL_VAR as URL_VAR
 from diversion.home import Home
 
-URL_VAR = "DIVERSION_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
