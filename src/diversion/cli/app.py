@@ -10,17 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
-from diversion.cli import cases as cases_cli
-from diversion.cli import flows as flows_cli
 from diversion.cli import goods as goods_cli
-from diversion.cli import licences as licences_cli
-from diversion.cli import lists as lists_cli
-from diversion.cli import match as match_cli
-from diversion.cli import network as network_cli
 from diversion.cli.common import (
     DbOption,
     HomeOption,
@@ -31,6 +24,7 @@ from diversion.cli.common import (
     store_for,
     warn,
 )
+from diversion.cli.groups import LazyGroup
 from diversion.cli.serve import serve as serve_command
 from diversion.home import Home
 from diversion.reference import package_file
@@ -53,18 +47,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    cls=LazyGroup,  # lists, flows, cases … (cli/groups.py) are built when named
 )
 rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-app.add_typer(lists_cli.app, name="lists")
-app.add_typer(licences_cli.app, name="licences")
-app.add_typer(goods_cli.app, name="goods")
-app.add_typer(match_cli.app, name="match")
-app.add_typer(network_cli.app, name="network")
-app.add_typer(flows_cli.app, name="flows")
-app.add_typer(cases_cli.cases_app, name="cases")
-app.add_typer(cases_cli.users_app, name="users")
-app.add_typer(cases_cli.audit_app, name="audit")
 app.command("serve")(serve_command)
 T = TypeVar("T")
 
@@ -87,6 +73,8 @@ OutOption = Annotated[
 
 
 def _progress(items: Iterable[T], total: int) -> Iterator[T]:
+    from rich.progress import track
+
     yield from track(
         items,
         total=total,

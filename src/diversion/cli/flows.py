@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from diversion.cli.common import HomeOption, err_console, fail, out_console
@@ -73,6 +72,8 @@ def _store(home: Path | None) -> tuple[Home, FlowStore]:
 
 @contextmanager
 def _file_progress(total: int, what: str) -> Iterator[Callable[[Path], None]]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
