@@ -40,6 +40,7 @@ unit: venv pg browser
 test: lint typecheck unit
 
 bench: venv
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/screening.py
 	$(BIN)/python benchmarks/list_import.py
 	$(BIN)/python benchmarks/matching.py --quick

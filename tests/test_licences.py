@@ -17,11 +17,10 @@ from diversion.licences import (
     Licence,
     LicenceRegister,
     LicenceState,
-    assess,
     demo_register,
     read_licences,
 )
-from diversion.licences.assess import CODES, DRAWING_PROCEDURES
+from diversion.licences.assess import CODES, DRAWING_PROCEDURES, assess
 from diversion.licences.model import draw_amount, name_key
 from diversion.reference import ReferenceData
 from diversion.rules import load_catalogue

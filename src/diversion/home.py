@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 ENV_VAR = "DIVERSION_HOME"
+URL_VAR = "DIVERSION_DB_URL"  # the store's database, when it is not SQLite in the home
 
 
 @dataclass(frozen=True)

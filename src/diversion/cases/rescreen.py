@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from diversion.cases import audit
+from diversion.cases.policy import RESCREEN_DAYS
 from diversion.cases.workflow import OPENING_CORRIDORS, Cases, workflow
 from diversion.declarations import Declaration
 from diversion.screening.context import ScreeningContext
@@ -27,7 +28,7 @@ from diversion.screening.records import keep
 from diversion.store import Store
 from diversion.store.models import CaseRow, ScreenedDeclarationRow
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = RESCREEN_DAYS
 HitKey = tuple[str, Any, Any]
 
 

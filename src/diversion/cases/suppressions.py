@@ -22,11 +22,12 @@ from sqlalchemy import select
 
 from diversion.cases import audit
 from diversion.cases.errors import PermissionDenied, WorkflowError
+from diversion.cases.policy import SUPPRESSION_DAYS
 from diversion.matching.analysis import legal_name_key
 from diversion.store import Store
 from diversion.store.models import SuppressionRow, UserRow
 
-DEFAULT_DAYS = 365
+DEFAULT_DAYS = SUPPRESSION_DAYS
 MAX_DAYS = 3 * 365
 
 

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,7 +18,7 @@ from diversion.cases.workflow import workflow
 from diversion.store import Store
 from diversion.store.models import ApiTokenRow, UserRow
 
-HASHER = PasswordHasher()  # argon2id with the library's current parameters
+HASHER = PasswordHasher()  # argon2id with the library's current parameters (hashes nothing yet)
 MIN_PASSWORD = 12
 
 
@@ -93,7 +94,7 @@ class Users:
             row = session.get(UserRow, username)
             stored = row.password_hash if row is not None and not row.disabled else None
         try:
-            HASHER.verify(stored or _DUMMY, password)
+            HASHER.verify(stored or _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if row is None or stored is None:
@@ -140,4 +141,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-_DUMMY = HASHER.hash("not anybody's password")  # verified against when the user is unknown
+@cache
+def _dummy_hash() -> str:
+    """What an unknown user's password is checked against, so that a sign-in takes as long
+    either way. Made at the first sign-in, not at import: argon2 is slow on purpose (about a
+    quarter of a second here), and every command would pay it."""
+    return HASHER.hash("not anybody's password")

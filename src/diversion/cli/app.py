@@ -7,21 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.progress import track
 from rich.table import Table
 
 from diversion import __version__
-from diversion.cases.workflow import Cases
-from diversion.cli import cases as cases_cli
-from diversion.cli import flows as flows_cli
 from diversion.cli import goods as goods_cli
-from diversion.cli import licences as licences_cli
-from diversion.cli import lists as lists_cli
-from diversion.cli import match as match_cli
-from diversion.cli import network as network_cli
 from diversion.cli.common import (
     DbOption,
     HomeOption,
@@ -32,8 +24,8 @@ from diversion.cli.common import (
     store_for,
     warn,
 )
+from diversion.cli.groups import LazyGroup
 from diversion.cli.serve import serve as serve_command
-from diversion.declarations import Declaration, read_declarations
 from diversion.home import Home
 from diversion.reference import package_file
 from diversion.rules import (
@@ -43,28 +35,22 @@ from diversion.rules import (
     load_catalogue,
     load_config,
 )
-from diversion.screening.context import ScreeningContext
-from diversion.screening.history import History
-from diversion.screening.records import DeclarationRecords
-from diversion.screening.run import CORRIDORS, RunResult, default_out, screen_file
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.declarations import Declaration
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.records import DeclarationRecords
+    from diversion.screening.run import RunResult
 
 app = typer.Typer(
     help="Diversion: screen export declarations for diversion of dual-use goods to Russia.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    cls=LazyGroup,  # lists, flows, cases … (cli/groups.py) are built when named
 )
 rules_app = typer.Typer(help="The rule catalogue.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-app.add_typer(lists_cli.app, name="lists")
-app.add_typer(licences_cli.app, name="licences")
-app.add_typer(goods_cli.app, name="goods")
-app.add_typer(match_cli.app, name="match")
-app.add_typer(network_cli.app, name="network")
-app.add_typer(flows_cli.app, name="flows")
-app.add_typer(cases_cli.cases_app, name="cases")
-app.add_typer(cases_cli.users_app, name="users")
-app.add_typer(cases_cli.audit_app, name="audit")
 app.command("serve")(serve_command)
 T = TypeVar("T")
 
@@ -87,6 +73,8 @@ OutOption = Annotated[
 
 
 def _progress(items: Iterable[T], total: int) -> Iterator[T]:
+    from rich.progress import track
+
     yield from track(
         items,
         total=total,
@@ -99,6 +87,8 @@ def _progress(items: Iterable[T], total: int) -> Iterator[T]:
 
 def _context() -> ScreeningContext:
     """The reference data, or a clear message and exit 1 if a file of it is broken."""
+    from diversion.screening.context import ScreeningContext
+
     try:
         return ScreeningContext.bundled()
     except (OSError, ValueError) as exc:
@@ -107,6 +97,8 @@ def _context() -> ScreeningContext:
 
 
 def _report(result: RunResult, title: str) -> None:
+    from diversion.screening.run import CORRIDORS
+
     if result.read.how:
         err_console.print(result.read.how, highlight=False)
     for error in result.read.errors:
@@ -181,6 +173,12 @@ def screen(
     """
     if not source.is_file():  # a usage error, not an invalid row: exit 1 and create nothing
         fail(f"{source}: no such file (give a .csv or .jsonl file of declarations)")
+    from diversion.cases.workflow import Cases
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.history import History
+    from diversion.screening.records import DeclarationRecords
+    from diversion.screening.run import default_out, screen_file
+
     where, store = store_for(home, db)
     context, fallback = ScreeningContext.for_store(
         store,
@@ -218,6 +216,8 @@ def screen(
 
 def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
     """The declarations of `--history`: the store's, or a file's (which must read whole)."""
+    from diversion.declarations import read_declarations
+
     if source == "store":
         return list(records.declarations())
     path = Path(source)
@@ -236,6 +236,8 @@ def demo(
     out: OutOption = None, fmt: FormatOption = OutputFormat.jsonl, home: HomeOption = None
 ) -> None:
     """Screen the bundled demo declarations against the bundled demo list."""
+    from diversion.screening.run import screen_file
+
     where = Home.resolve(home)
     source = package_file("diversion", "data/demo/declarations.csv")
     target = out or where.path("demo", f"decisions.{fmt.value}")

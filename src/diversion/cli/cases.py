@@ -8,18 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from diversion.cases.audit import AuditLog
 from diversion.cases.errors import PermissionDenied, WorkflowError
-from diversion.cases.rescreen import DEFAULT_DAYS, rescreen
-from diversion.cases.suppressions import DEFAULT_DAYS as SUPPRESSION_DAYS
-from diversion.cases.suppressions import Suppressions, entity_data
-from diversion.cases.users import Users
-from diversion.cases.workflow import Cases, workflow
+from diversion.cases.policy import RESCREEN_DAYS, SUPPRESSION_DAYS, workflow
 from diversion.cli.common import (
     DbOption,
     HomeOption,
@@ -28,12 +23,11 @@ from diversion.cli.common import (
     out_console,
     store_for,
 )
-from diversion.home import Home
-from diversion.lists.snapshots import ListStore
-from diversion.screening.context import ScreeningContext
-from diversion.screening.history import History
-from diversion.screening.records import DeclarationRecords
-from diversion.store import Store
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.home import Home
+    from diversion.lists.snapshots import ListStore
+    from diversion.store import Store
 
 cases_app = typer.Typer(help="The queue of yellow and red declarations.", no_args_is_help=True)
 users_app = typer.Typer(help="The people who work cases, and their roles.", no_args_is_help=True)
@@ -72,6 +66,8 @@ def cases_ls(
     db: DbOption = None,
 ) -> None:
     """The queue: open cases, oldest first (with --all, decided ones too)."""
+    from diversion.cases.workflow import Cases
+
     _, store = store_for(home, db)
     table = Table("case", "declaration", "corridor", "status", "assignee", "age", "top reason")
     found = Cases(store).find(status, corridor, assignee, open_only=not all_ and not status)
@@ -98,6 +94,8 @@ def cases_show(
     db: DbOption = None,
 ) -> None:
     """A case: its decision with every reason and its evidence, and every action taken."""
+    from diversion.cases.workflow import Cases
+
     _, store = store_for(home, db)
     cases = Cases(store)
     case = cases.get(case_id)
@@ -143,6 +141,8 @@ def cases_act(
 ) -> None:
     """Act on a case. Outcome actions need --reason; an analyst's release of a red
     declaration is a proposal that a second person, a supervisor, approves."""
+    from diversion.cases.workflow import Cases
+
     _, store = store_for(home, db)
     with _refusals():
         case = Cases(store).act(case_id, actor, action, reason, to)
@@ -162,6 +162,9 @@ def cases_suppress(
 ) -> None:
     """Set aside a false hit: this party is not this list entity. It lapses when either
     side's data changes, and never hides another entity."""
+    from diversion.cases.suppressions import Suppressions
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     entity = _entity(ListStore(store), entity_id)
     with _refusals():
@@ -170,6 +173,8 @@ def cases_suppress(
 
 
 def _entity(lists: ListStore, entity_id: str) -> dict[str, Any]:
+    from diversion.cases.suppressions import entity_data
+
     for listing in lists.active_lists():
         entity = listing.entities.get(entity_id)
         if entity is not None:
@@ -185,6 +190,8 @@ def _entity(lists: ListStore, entity_id: str) -> dict[str, Any]:
 @cases_app.command("suppressions")
 def cases_suppressions(home: HomeOption = None, db: DbOption = None) -> None:
     """Every suppression, with its party, entity, author, expiry and whether it was revoked."""
+    from diversion.cases.suppressions import Suppressions
+
     _, store = store_for(home, db)
     table = Table("id", "party", "entity", "by", "until", "state", "reason")
     now = datetime.now(UTC)
@@ -213,6 +220,8 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Add a user with a role."""
+    from diversion.cases.users import Users
+
     _, store = store_for(home, db)
     try:
         user = Users(store).add(username, role, name)
@@ -224,6 +233,8 @@ def users_add(
 @users_app.command("ls")
 def users_ls(home: HomeOption = None, db: DbOption = None) -> None:
     """The users and their roles."""
+    from diversion.cases.users import Users
+
     _, store = store_for(home, db)
     table = Table("user", "name", "role")
     for user in Users(store).all():
@@ -234,6 +245,8 @@ def users_ls(home: HomeOption = None, db: DbOption = None) -> None:
 @audit_app.command("verify")
 def audit_verify(home: HomeOption = None, db: DbOption = None) -> None:
     """Recompute the hash chain; exit 1 and name every entry that was changed or removed."""
+    from diversion.cases.audit import AuditLog
+
     _, store = store_for(home, db)
     count, problems = AuditLog(store).verify()
     if problems:
@@ -251,6 +264,8 @@ def audit_replay(
 ) -> None:
     """What was known and decided about a declaration, in order: each screening with its
     verdict, reasons and reference data, the case, and every action with who and why."""
+    from diversion.cases.audit import AuditLog
+
     _, store = store_for(home, db)
     entries = list(AuditLog(store).entries(subject=declaration_id))
     if not entries:
@@ -281,7 +296,11 @@ def audit_replay(
 
 def run_rescreen(where: Home, store: Store, days: int) -> None:
     """Re-screen open cases and the last `days` days against the active lists; report."""
+    from diversion.cases.rescreen import rescreen
     from diversion.cli.goods import checked_user_dir
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.history import History
+    from diversion.screening.records import DeclarationRecords
 
     context, _ = ScreeningContext.for_store(
         store,
@@ -308,7 +327,7 @@ def run_rescreen(where: Home, store: Store, days: int) -> None:
 
 @cases_app.command("rescreen")
 def cases_rescreen(
-    days: Annotated[int, typer.Option(help="Declarations of the last N days.")] = DEFAULT_DAYS,
+    days: Annotated[int, typer.Option(help="Declarations of the last N days.")] = RESCREEN_DAYS,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -325,6 +344,8 @@ def users_set_password(
     db: DbOption = None,
 ) -> None:
     """Set a user's password for the web and API sign-in (asked twice, never echoed)."""
+    from diversion.cases.users import Users
+
     _, store = store_for(home, db)
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -342,6 +363,8 @@ def users_token(
     db: DbOption = None,
 ) -> None:
     """A new API bearer token for the user. It is shown once; the store keeps only its hash."""
+    from diversion.cases.users import Users
+
     _, store = store_for(home, db)
     try:
         token = Users(store).create_token(username, label)

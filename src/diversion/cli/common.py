@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from diversion.home import ENV_VAR, Home
+from diversion.home import ENV_VAR, URL_VAR, Home
 from diversion.rules import CONFIG_FILE, RuleConfigError, load_catalogue, load_config
-from diversion.store import Store, StoreError, open_store
-from diversion.store.engine import URL_VAR
+
+if TYPE_CHECKING:
+    from diversion.store import Store
 
 
 class _Stdout(Console):
@@ -58,6 +59,8 @@ def warn(message: str) -> None:
 
 
 def store_for(home: Path | None, db: str | None) -> tuple[Home, Store]:
+    from diversion.store import StoreError, open_store
+
     where = Home.resolve(home)
     try:
         return where, open_store(where, db)

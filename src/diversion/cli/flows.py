@@ -5,26 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from diversion.cli.common import HomeOption, err_console, fail, out_console
-from diversion.flows.detectors import DETECTORS, Options
-from diversion.flows.detectors.common import RUSSIA_HUB_DEFAULTS, register_goods
-from diversion.flows.detectors.impact import WINDOW
-from diversion.flows.findings import Finding, write_findings
-from diversion.flows.layouts import layouts
-from diversion.flows.loaders import SOURCES, LoadResult, load_files, source_layouts
-from diversion.flows.report import build_report
-from diversion.flows.store import FlowStore, sha256
-from diversion.flows.synthetic import POLICY, generate_panel
-from diversion.goods.bundled import USER_DIR, load_control_lists
+from diversion.flows.defaults import POLICY, RUSSIA_HUB_DEFAULTS, SOURCES, WINDOW
 from diversion.home import Home
 from diversion.reference import package_file
-from diversion.screening.output import AtomicFile
+
+if TYPE_CHECKING:  # the commands import what they use: pyarrow, DuckDB, numpy and plotly load
+    # only for the commands that read or chart flows
+    from diversion.flows.detectors import Options
+    from diversion.flows.findings import Finding
+    from diversion.flows.loaders import LoadResult
+    from diversion.flows.store import FlowStore
 
 app = typer.Typer(
     help="Trade statistics: load them, find surges, roundabout routes, ghost trade, unit-value "
@@ -67,12 +63,16 @@ def _years(text: str, option: str) -> tuple[int, ...]:
 
 
 def _store(home: Path | None) -> tuple[Home, FlowStore]:
+    from diversion.flows.store import FlowStore
+
     where = Home.resolve(home)
     return where, FlowStore.of(where)
 
 
 @contextmanager
 def _file_progress(total: int, what: str) -> Iterator[Callable[[Path], None]]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -109,6 +109,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def _write_rejected(result: LoadResult, path: Path) -> None:
     from diversion.csv_output import CsvWriter
+    from diversion.screening.output import AtomicFile
 
     with AtomicFile(path) as handle:
         writer = CsvWriter(handle, ("file", "line", "field", "reason"), lineterminator="\n")
@@ -121,6 +122,9 @@ def load_into(
     store: FlowStore, source: str, paths: list[Path], skip_bad_rows: bool = False
 ) -> LoadResult | None:
     """Load files as one load; report, and on faults load nothing unless told to skip them."""
+    from diversion.flows.loaders import load_files, source_layouts
+    from diversion.flows.store import sha256
+
     try:
         source_layouts(source)
     except ValueError as exc:
@@ -200,6 +204,8 @@ def load(
 @app.command("layouts")
 def layouts_command() -> None:
     """The file layouts `flows load` recognises, and the columns that identify each."""
+    from diversion.flows.layouts import layouts
+
     table = Table("layout", "what", "identified by")
     for layout in layouts().values():
         table.add_row(layout.name, layout.title, ", ".join(layout.detect))
@@ -239,6 +245,8 @@ def _options(
     limit: int,
     **extra: object,
 ) -> Options:
+    from diversion.flows.detectors import Options
+
     if currency not in ("usd", "eur"):
         fail("--currency must be usd or eur", 2)
     return Options(
@@ -256,6 +264,9 @@ def _options(
 
 
 def _connect(home: Path | None) -> tuple[Home, FlowStore, object]:
+    from diversion.flows.detectors.common import register_goods
+    from diversion.goods.bundled import USER_DIR, load_control_lists
+
     where, store = _store(home)
     if not store.loads():
         fail(f"no flows loaded in {where.root}; run `diversion flows load` first", 2)
@@ -265,6 +276,8 @@ def _connect(home: Path | None) -> tuple[Home, FlowStore, object]:
 
 
 def _show(name: str, findings: list[Finding], out: Path | None) -> None:
+    from diversion.flows.findings import write_findings
+
     table = Table("#", "reporter", "partner", "flow", "HS", "period", "score", "note")
     for number, finding in enumerate(findings[:20], start=1):
         table.add_row(
@@ -311,6 +324,8 @@ def _detector_command(name: str, doc: str) -> None:
         years: Annotated[str | None, typer.Option(help="mirror: only these years.")] = None,
         home: HomeOption = None,
     ) -> None:
+        from diversion.flows.detectors import DETECTORS
+
         options = _options(
             hub,
             hs,
@@ -351,6 +366,8 @@ for _name, _doc in (
 def _report_options(
     hub: list[str] | None, hs: str | None, controlled_only: bool, currency: str, date: str
 ) -> dict[str, Options]:
+    from diversion.flows.detectors import DETECTORS
+
     return {
         name: _options(
             hub,
@@ -371,6 +388,8 @@ def _report_options(
 def _write_report(
     where: Home, store: FlowStore, con: object, options: dict[str, Options], out: Path
 ) -> None:
+    from diversion.flows.report import build_report
+
     with _file_progress(len(options), "Detector") as advance:
         results = build_report(
             con,  # type: ignore[arg-type]
@@ -417,6 +436,11 @@ def demo(
 ) -> None:
     """Build a report from the shipped Eurostat data and the synthetic HS6 panel. Its flows are
     kept in a store of their own inside OUT, apart from the flows you loaded."""
+    from diversion.flows.detectors.common import register_goods
+    from diversion.flows.store import FlowStore
+    from diversion.flows.synthetic import generate_panel
+    from diversion.goods.bundled import load_control_lists
+
     out = out or Home.resolve(home).root / "flows-demo"
     where = Home.resolve(out / "home")
     store = FlowStore.of(where)

@@ -6,22 +6,16 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from diversion.cli.common import HomeOption, err_console, fail, out_console
-from diversion.goods import (
-    ControlListErrors,
-    ControlLists,
-    GoodsCode,
-    HsCodeError,
-    load_control_lists,
-    read_control_list,
-)
-from diversion.goods.bundled import USER_DIR, list_files
 from diversion.home import Home
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.goods import ControlLists
 
 app = typer.Typer(help="Goods codes and control lists.", no_args_is_help=True)
 
@@ -30,6 +24,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def user_dir(home: Path | None) -> Path:
     """Where the lists a user added live: HOME/control-lists."""
+    from diversion.goods.bundled import USER_DIR
+
     return Home.resolve(home).root / USER_DIR
 
 
@@ -41,6 +37,8 @@ def checked_user_dir(home: Path | None) -> Path:
 
 
 def _lists(home: Path | None) -> ControlLists:
+    from diversion.goods import ControlListErrors, load_control_lists
+
     try:
         return load_control_lists(user_dir=user_dir(home))
     except ControlListErrors as exc:
@@ -69,6 +67,8 @@ def lookup(
     as_json: JsonOption = False,
 ) -> None:
     """Which control lists and entries name a code, and through which HS edition."""
+    from diversion.goods import GoodsCode, HsCodeError
+
     try:
         goods = GoodsCode.parse(code)
     except HsCodeError as exc:
@@ -164,6 +164,8 @@ def list_lists(home: HomeOption = None, as_json: JsonOption = False) -> None:
 
 
 def _check(paths: list[Path]) -> bool:
+    from diversion.goods import read_control_list
+
     ok = True
     for path in paths:
         control_list, errors = read_control_list(path)
@@ -210,6 +212,8 @@ def add(
 ) -> None:
     """Validate a control list and add it (with its sidecar) to the home, where `screen`
     applies it from then on."""
+    from diversion.goods import read_control_list
+
     if not _check([path]):
         raise typer.Exit(2)
     control_list, _ = read_control_list(path)
@@ -241,6 +245,9 @@ def remove(
     home: HomeOption = None,
 ) -> None:
     """Remove a list added to the home, by id or file name (bundled lists stay)."""
+    from diversion.goods import read_control_list
+    from diversion.goods.bundled import list_files
+
     folder = user_dir(home)
     for path in list_files(folder):
         control_list, _ = read_control_list(path)

@@ -5,22 +5,16 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
-from diversion.declarations import read_declarations
-from diversion.licences import (
-    AcceptOutcome,
-    LicenceError,
-    LicenceImportError,
-    LicenceState,
-    LicenceStore,
-)
-from diversion.licences.csv_format import build_licence, licence_errors
-from diversion.licences.model import STATUSES, amount_text
+from diversion.licences.terms import STATUSES
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.licences import AcceptOutcome, LicenceState, LicenceStore
 
 app = typer.Typer(
     help="The licence register: add, import, inspect, suspend, revoke; accept and cancel "
@@ -40,11 +34,15 @@ class InputFormat(StrEnum):
 
 
 def _licences(home: Path | None, db: str | None) -> LicenceStore:
+    from diversion.licences import LicenceStore
+
     _, store = store_for(home, db)
     return LicenceStore(store)
 
 
 def _left(state: LicenceState, what: str) -> str:
+    from diversion.licences.model import amount_text
+
     licence = state.licence
     limit = licence.quantity_limit if what == "quantity" else licence.value_limit
     left = state.quantity_left if what == "quantity" else state.value_left
@@ -96,6 +94,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add one licence, checked like a row of the licence CSV; it starts active."""
+    from diversion.licences import LicenceError
+    from diversion.licences.csv_format import build_licence, licence_errors
+
     fields = {
         "licence_no": licence_no, "holder_name": holder_name, "holder_id": holder_id,
         "type": licence_type, "authority": authority, "goods": goods,
@@ -129,6 +130,8 @@ def import_(
 
     Every problem is printed with file, line, column and reason; the exit code is then 2.
     """
+    from diversion.licences import LicenceImportError
+
     if not path.is_file():
         fail(f"{path}: no such file")  # a usage error, not an invalid row: exit 1
     licences = _licences(home, db)
@@ -188,6 +191,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """One licence: its terms, what is left, its history and every draw on it."""
+    from diversion.licences.model import amount_text
+
     licences = _licences(home, db)
     state = licences.get(licence_no)
     if state is None:
@@ -239,6 +244,8 @@ def show(
 
 
 def _change(licence_no: str, action: str, reason: str, home: Path | None, db: str | None) -> None:
+    from diversion.licences import LicenceError
+
     try:
         state = _licences(home, db).set_status(licence_no, action, reason)
     except LicenceError as exc:
@@ -282,6 +289,8 @@ def revoke(
 
 
 def _draws(outcome: AcceptOutcome) -> str:
+    from diversion.licences.model import amount_text
+
     return ", ".join(
         f"item {d.item_no}: {amount_text(d.quantity)}{f' {d.unit}' if d.unit else ''} / "
         f"{amount_text(d.value)} {d.currency} from {d.licence_no}"
@@ -321,6 +330,8 @@ def accept(
     A declaration whose licences do not cover it is refused and draws nothing; one accepted
     before draws nothing again. Exits 1 if any was refused, 2 if any input row was invalid.
     """
+    from diversion.declarations import read_declarations
+
     if not source.is_file():
         fail(f"{source}: no such file")  # a usage error, not an invalid row: exit 1
     licences = _licences(home, db)
@@ -354,6 +365,9 @@ def cancel(
     db: DbOption = None,
 ) -> None:
     """Cancel an accepted declaration: everything it drew goes back to its licences."""
+    from diversion.licences import LicenceError
+    from diversion.licences.model import amount_text
+
     try:
         outcome = _licences(home, db).cancel(declaration_id, reason)
     except LicenceError as exc:

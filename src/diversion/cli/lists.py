@@ -8,20 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from diversion.cases.rescreen import DEFAULT_DAYS as RESCREEN_DAYS
+from diversion.cases.policy import RESCREEN_DAYS
 from diversion.cli.cases import run_rescreen
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
-from diversion.lists.fetch import SOURCES, FetchError, fetch
-from diversion.lists.importers import FORMATS, ListFormatError
-from diversion.lists.snapshots import ImportOutcome, ListStore
-from diversion.lists.snapshots import Progress as ProgressFn
-from diversion.screening.records import DeclarationRecords
+from diversion.lists.fetch import SOURCES
+from diversion.lists.importers import FORMATS
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.lists.snapshots import ImportOutcome, ListStore
+    from diversion.lists.snapshots import Progress as ProgressFn
 
 app = typer.Typer(help="Sanctions and export-control lists.", no_args_is_help=True)
 
@@ -97,6 +98,7 @@ def import_snapshot(
 ) -> bool:
     """Import files as new snapshots (one per source among them) and report them; on a fault
     or a refusal, say that nothing changed. True when a new snapshot became active."""
+    from diversion.lists.importers import ListFormatError
     from diversion.lists.snapshots import ImportRefused, Shrink
 
     def confirm(shrinks: list[Shrink]) -> bool:
@@ -128,6 +130,7 @@ def mapped_paths(
     paths: list[Path], mapping: str | None, list_name: str | None
 ) -> tuple[list[Path], str]:
     """The table and its mapping file, and the list name (the mapping's unless given)."""
+    from diversion.lists.importers import ListFormatError
     from diversion.lists.importers.mapping import bundled_mappings, load_mapping, resolve_mapping
 
     given = [p for p in paths if p.suffix.lower() in (".yml", ".yaml")]
@@ -185,6 +188,9 @@ def import_(
     """Import official list files as new snapshots, active if they read whole: one snapshot
     per source (the SDN and the consolidated set given together are two lists), in the
     source's own list; then re-screen open cases and recent declarations with them."""
+    from diversion.lists.snapshots import ListStore
+    from diversion.screening.records import DeclarationRecords
+
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "registry-csv":
@@ -210,6 +216,8 @@ def ls(
     ),
 ) -> None:
     """The lists, their active snapshot, counts and dates."""
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     rows = ListStore(store).lists("sanctions")
     if as_json:
@@ -255,6 +263,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """An entity of the active snapshots, with all its properties and sanctions."""
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     lists = ListStore(store)
     found = lists.find(entity_id)
@@ -288,6 +298,8 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write a snapshot as FollowTheMoney JSON Lines, for any FtM tool to read."""
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     lists = ListStore(store)
     snapshot = lists.snapshot(snapshot_id) if snapshot_id else lists.active(list_name)
@@ -313,6 +325,8 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """Added, removed and changed entities between two snapshots (default: the last two)."""
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     try:
         result = ListStore(store).diff(list_name, old, new)
@@ -356,6 +370,9 @@ def fetch_(
     db: DbOption = None,
 ) -> None:
     """Download a list from its official address (optional; needs network) and import it."""
+    from diversion.lists.fetch import FetchError, fetch
+    from diversion.lists.snapshots import ListStore
+
     if source not in SOURCES:
         fail(f"unknown source {source!r}; use one of: {', '.join(SOURCES)}", 2)
     where, store = store_for(home, db)

@@ -6,25 +6,17 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import track
 from rich.table import Table
 
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
-from diversion.countries.normalise import CountryError, normalise_country
-from diversion.declarations.errors import InputError
-from diversion.matching.pairs import (
-    SCHEMATA,
-    LogicV2,
-    PairsFileError,
-    evaluate,
-    read_pairs,
-    score_pair,
-)
-from diversion.matching.scoring import DEFAULT_THRESHOLD
-from diversion.screening.context import ScreeningContext
+from diversion.matching.defaults import DEFAULT_THRESHOLD, SCHEMATA
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.declarations.errors import InputError
 
 app = typer.Typer(
     help="The name matching engine: query, score pairs, evaluate.", no_args_is_help=True
@@ -60,6 +52,9 @@ def query(
     db: DbOption = None,
 ) -> None:
     """Ranked hits for NAME in the active lists (the demo list when none), with explanations."""
+    from diversion.countries.normalise import CountryError, normalise_country
+    from diversion.screening.context import ScreeningContext
+
     if schema not in SCHEMATA:
         fail(f"--schema {schema!r} is not one of {', '.join(SCHEMATA)}", 2)
     try:
@@ -110,6 +105,7 @@ def pairs(
     """Score each pair of names; the output repeats the input and adds score and match.
     Cells a spreadsheet would run as formulas are escaped (docs/screening.md)."""
     from diversion.csv_output import CsvWriter
+    from diversion.matching.pairs import PairsFileError, read_pairs, score_pair
 
     if not path.is_file():
         fail(f"{path}: no such file", 2)
@@ -155,6 +151,8 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Precision, recall and F1 for Diversion and logic-v2, side by side."""
+    from diversion.matching.pairs import LogicV2, PairsFileError, evaluate, read_pairs
+
     if not path.is_file():
         fail(f"{path}: no such file", 2)
     try:

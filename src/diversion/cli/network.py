@@ -6,24 +6,18 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
 from diversion.cli.lists import import_snapshot, snapshot_progress
-from diversion.home import Home
-from diversion.lists import demo_list
-from diversion.lists.snapshots import ListStore
-from diversion.matching import cached_matcher
-from diversion.network.export import subgraph, to_ftm, to_svg
-from diversion.network.graph import Network
-from diversion.network.links import NetworkStore
-from diversion.network.neighbourhood import neighbourhood
-from diversion.network.ownership import RULES
-from diversion.screening.output import AtomicFile
-from diversion.store import Store
+
+if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.home import Home
+    from diversion.network.graph import Network
+    from diversion.store import Store
 
 app = typer.Typer(help="Company registries, ownership and officers.", no_args_is_help=True)
 FORMATS = ("registry-csv", "ftm")
@@ -31,6 +25,11 @@ DEFAULT_NAME = "registry"
 
 
 def _network(where: Home, store: Store) -> Network | None:
+    from diversion.lists import demo_list
+    from diversion.lists.snapshots import ListStore
+    from diversion.matching import cached_matcher
+    from diversion.network.links import NetworkStore
+
     lists = ListStore(store).active_lists() or [demo_list()]
     matchers = [cached_matcher(listed, where.path("index")) for listed in lists]
     with snapshot_progress("Linking the registry to the lists") as update:
@@ -47,6 +46,8 @@ def import_(
 ) -> None:
     """Import a registry as a new snapshot (whole or not at all), then link its companies and
     people to the active lists with the matching engine, recording each link and its score."""
+    from diversion.lists.snapshots import ListStore
+
     if fmt not in FORMATS:
         fail(f"unknown registry format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     where, store = store_for(home, db)
@@ -95,6 +96,8 @@ def _report_rows(paths: list[Path], counts: dict[str, int]) -> None:
 @app.command("ls")
 def ls(home: HomeOption = None, db: DbOption = None) -> None:
     """The registries and their active snapshots."""
+    from diversion.lists.snapshots import ListStore
+
     _, store = store_for(home, db)
     table = Table(title="Registries")
     for column in ("registry", "active snapshot", "entities", "imported", "snapshots"):
@@ -127,6 +130,11 @@ def show(
 ) -> None:
     """An entity's owners, holdings, officers and posts, its links to listed entities, and
     any chain of ownership from a listed party; optionally its neighbourhood as FtM or SVG."""
+    from diversion.network.export import subgraph, to_ftm, to_svg
+    from diversion.network.neighbourhood import neighbourhood
+    from diversion.network.ownership import RULES
+    from diversion.screening.output import AtomicFile
+
     where, store = store_for(home, db)
     network = _network(where, store)
     if network is None:

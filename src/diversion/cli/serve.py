@@ -4,22 +4,16 @@ first time."""
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from diversion.api.app import create_app
-from diversion.cases.users import Users
-from diversion.cases.workflow import Cases
 from diversion.cli.common import DbOption, HomeOption, out_console, store_for
-from diversion.declarations import read_declarations
-from diversion.home import Home
-from diversion.lists.snapshots import ListStore
 from diversion.reference import package_file
-from diversion.screening.context import ScreeningContext
-from diversion.screening.pipeline import Screener
-from diversion.screening.records import DeclarationRecords
-from diversion.store import Store
+
+if TYPE_CHECKING:
+    from diversion.home import Home
+    from diversion.store import Store
 
 DEMO_USERS = (("demo-analyst", "analyst"), ("demo-supervisor", "supervisor"))
 
@@ -27,6 +21,14 @@ DEMO_USERS = (("demo-analyst", "analyst"), ("demo-supervisor", "supervisor"))
 def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
     """On an empty store: the demo accounts (returned with their passwords, to be shown once),
     the demo company registry, and the demo declarations screened into the queue."""
+    from diversion.cases.users import Users
+    from diversion.cases.workflow import Cases
+    from diversion.declarations import read_declarations
+    from diversion.lists.snapshots import ListStore
+    from diversion.screening.context import ScreeningContext
+    from diversion.screening.pipeline import Screener
+    from diversion.screening.records import DeclarationRecords
+
     users = Users(store)
     made: list[tuple[str, str, str]] = []
     if not users.all():
@@ -63,6 +65,8 @@ def serve(
     screens the demo declarations into the queue and creates two demo accounts, whose
     passwords are printed once."""
     import uvicorn
+
+    from diversion.api.app import create_app
 
     where, store = store_for(home, db)
     for username, role, password in first_start(where, store):

@@ -22,6 +22,7 @@ import pyarrow as pa
 from diversion.declarations.errors import InputError
 from diversion.flows.areas import AreaError, AreaTable, Resolved, area_table
 from diversion.flows.currency import to_eur, to_usd
+from diversion.flows.defaults import SOURCES as SOURCES
 from diversion.flows.files import FileFormatError, Sheet, open_sheet
 from diversion.flows.layouts import Layout, layouts
 from diversion.flows.periods import PeriodError, parse_period
@@ -266,15 +267,6 @@ class _Mapper:
             if row[side] == "ZZ":
                 values.append(self.cell(record, side))
         return tuple(values)
-
-
-# What `diversion flows load SOURCE` accepts: a family of layouts, or one layout by name.
-SOURCES = {
-    "auto": None,
-    "comtrade": ("comtrade-api", "comtrade-legacy", "comtrade-legacy-compact"),
-    "comext": ("comext-bulk", "comext-relational"),
-    "national": ("comext-relational", "armstat-monthly"),
-}
 
 
 def source_layouts(source: str) -> tuple[Layout, ...] | None:

@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from diversion.csv_output import CsvWriter
+from diversion.flows.defaults import POLICY as POLICY
 
 SEED = 20220224
 YEARS = range(2019, 2025)
 SANCTIONS = (2022, 3)  # the month direct exports fall
-POLICY = (2023, 10)  # Kazakhstan's rule in the demo: its exports of controlled goods drop
 M49 = {
     "DE": 276, "FR": 251, "IT": 380, "PL": 616, "NL": 528, "US": 842, "JP": 392, "KR": 410,
     "KZ": 398, "KG": 417, "AM": 51, "UZ": 860, "RU": 643,

@@ -19,9 +19,9 @@ from normality import normalize
 from rigour.names import remove_org_types
 
 from diversion.goods.concordance import bundled_concordance
+from diversion.licences.terms import STATUSES as STATUSES
+from diversion.licences.terms import TYPES as TYPES
 
-TYPES = ("individual", "general")
-STATUSES = ("active", "suspended", "revoked")
 PLACES = 3  # decimal places kept for quantities and values
 _STEP = Decimal(1).scaleb(-PLACES)
 _ID_LAYOUT = re.compile(r"[\s./\-]+")

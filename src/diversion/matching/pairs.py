@@ -17,9 +17,9 @@ from followthemoney.proxy import EntityProxy
 
 from diversion.countries.normalise import CountryError, normalise_country
 from diversion.declarations.errors import InputError
+from diversion.matching.defaults import SCHEMATA as SCHEMATA
 from diversion.matching.scoring import DEFAULT_THRESHOLD, Listed, Query, Scored, score
 
-SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
 

@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 
 from diversion.matching import features
 from diversion.matching.analysis import Name, analyse_all
+from diversion.matching.defaults import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
 from diversion.matching.features import Feature
-
-# The default threshold: at or above it a result is a match. It sits just above 0.70, the
-# score of names alike in every word but a number or a legal form (docs/matching.md); on the
-# evaluation sets it gives the Central Asia set recall >= 0.95 at precision 0.99.
-DEFAULT_THRESHOLD = 0.72
 
 # Feature weights: what each feature adds to (positive) or takes from (negative) the name
 # score when it fires. `identifier` is the floor an identical identifier lifts the score to.

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from diversion.declarations import Declaration
-from diversion.licences import assess
-from diversion.licences.assess import CODES, UNKNOWN
+from diversion.licences.assess import CODES, UNKNOWN, assess
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason

@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from diversion.home import URL_VAR as URL_VAR
 from diversion.home import Home
 
-URL_VAR = "DIVERSION_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 HIDDEN = "***"
 _USERINFO = re.compile(r"(?<=://)[^/\s]*@")  # user:password@ up to the host, in any URL

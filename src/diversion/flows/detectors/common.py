@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from diversion.countries import load_country_groups
 from diversion.flows.areas import area_table
+from diversion.flows.defaults import RUSSIA_HUB_DEFAULTS as RUSSIA_HUB_DEFAULTS
 from diversion.goods import ControlLists
 
 CURRENCIES = ("usd", "eur")
@@ -117,13 +118,3 @@ def money(value: float, unit: str) -> str:
     if size >= 1e3:
         return f"{unit} {value / 1e3:,.0f} thousand"
     return f"{unit} {value:,.0f}"
-
-
-# The smallest current figure (in the report currency) each detector reports by default.
-RUSSIA_HUB_DEFAULTS: dict[str, float] = {
-    "surges": 1_000_000.0,
-    "roundabout": 1_000_000.0,
-    "mirror": 1_000_000.0,
-    "unit-values": 1_000_000.0,
-    "impact": 100_000.0,
-}

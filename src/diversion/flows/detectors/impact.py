@@ -12,11 +12,11 @@ import math
 
 import duckdb
 
+from diversion.flows.defaults import WINDOW
 from diversion.flows.detectors.common import Options, goods_filter, hubs, money, sql_list
 from diversion.flows.findings import Finding, Series
 
 TARGET = "RU"
-WINDOW = 6  # months on each side of the date
 
 
 def impact(con: duckdb.DuckDBPyConnection, options: Options) -> list[Finding]:

@@ -6,13 +6,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from diversion.lists.importers.base import (
-    IMPORTER_VERSION,
-    Importer,
-    ListFormatError,
-    Parsed,
-)
+from diversion.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from diversion.lists.importers.base import (
+        IMPORTER_VERSION,
+        Importer,
+        ListFormatError,
+        Parsed,
+    )
+else:  # FORMATS names the formats for the CLI's help without followthemoney
+    __getattr__ = lazy_exports(
+        __name__,
+        {name: "base" for name in ("IMPORTER_VERSION", "Importer", "ListFormatError", "Parsed")},
+    )
 
 
 @dataclass(frozen=True)
