@@ -70,6 +70,20 @@ def test_reimporting_the_same_files_changes_nothing(lists: ListStore) -> None:
     assert len(lists.snapshots("zala")) == 1
 
 
+def test_files_an_older_importer_read_are_read_again(lists: ListStore) -> None:
+    """A fixed importer must reach lists imported before the fix: the same files are not
+    "unchanged" when the snapshot was written by another importer version."""
+    first = lists.import_files("ftm", [ZALA], "zala").snapshot
+    with lists.store.transaction() as session:
+        row = session.get(SnapshotRow, first.id)
+        assert row is not None
+        row.importer_version = "0"
+    again = lists.import_files("ftm", [ZALA], "zala")
+    assert again.created and again.snapshot.id == "zala-0002"
+    assert lists.active("zala") == again.snapshot
+    assert not lists.import_files("ftm", [ZALA], "zala").created
+
+
 def test_a_failed_import_leaves_the_active_snapshot(lists: ListStore, tmp_path: Path) -> None:
     first = lists.import_files("ftm", [ZALA], "zala").snapshot
     broken = tmp_path / "broken.ftm.json"

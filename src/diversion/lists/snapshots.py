@@ -134,6 +134,17 @@ class _Planned:
     entities: dict[str, EntityProxy]
 
 
+def _holds(active: Snapshot, fmt: str, sha256: str) -> bool:
+    """The active snapshot already is what importing these files would give: the same files,
+    read as the same format by this version of the importers. A snapshot an older importer
+    wrote is read again, so that a fixed importer reaches lists imported before the fix."""
+    return (
+        active.sha256 == sha256
+        and active.format == fmt
+        and active.importer_version == IMPORTER_VERSION
+    )
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Files as given; a folder stands for the files in it (sorted)."""
     files: list[Path] = []
@@ -239,7 +250,7 @@ class ListStore:
             if known is not None and known != kind:
                 raise ListFormatError(where, "", f"{name!r} is a {known} list, not a {kind}")
             active = self.active(name)
-            if active is not None and active.sha256 == sha256 and active.format == fmt:
+            if active is not None and _holds(active, fmt, sha256):
                 outcomes.append(ImportOutcome(active, created=False))
                 continue
             if (
@@ -319,7 +330,7 @@ class ListStore:
             else [active for _, active, _ in self.lists()]
         )
         for active in candidates:
-            if active is not None and active.sha256 == sha256 and active.format == fmt:
+            if active is not None and _holds(active, fmt, sha256):
                 return active
         return None
 
