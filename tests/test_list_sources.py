@@ -1,6 +1,6 @@
 """Each source in its own list: default names from the files, refusals that keep the store as
 it was (another source's list, a shrinking snapshot), several files or folders in one import.
-All on the real files in ../shared/data/lists."""
+All on the real list files in tests/data/lists."""
 
 from __future__ import annotations
 
