@@ -322,6 +322,7 @@ def test_goods_lookup_shows_lists_entries_and_hs2017_translation(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "880730 (renumbered)" in result.stdout
     assert "chpl 2024-02-23" in result.stdout and "drone-parts" in result.stdout
+    assert "banned:      exports from KZ to RU since 2023-10-01" in result.stdout
     as_json = run("goods", "lookup", "930630", "--date", "2023-09-01", "--json", cwd=tmp_path)
     hits = json.loads(as_json.stdout)["hits"]
     assert [(h["control_list"], h["entry"], h["in_force"]) for h in hits] == [
