@@ -274,28 +274,37 @@ def test_two_lists_with_one_id_are_refused(tmp_path: Path) -> None:
 
 def test_bundled_lists_cite_legal_basis_and_source() -> None:
     lists = {control_list.id: control_list for control_list in bundled_lists()}
-    assert set(lists) == {"chpl", "drones", "kz-defence-suspension"}
+    assert set(lists) == {"chpl", "drones", "kz-military-goods"}
     for control_list in lists.values():
         assert control_list.reference.source and control_list.reference.licence
         assert not control_list.example
         for entry in control_list.entries:
             assert entry.legal_basis and entry.source and entry.category, entry
-    suspension = lists["kz-defence-suspension"]
-    assert suspension.jurisdiction == {"KZ"}
-    assert {e.id for e in suspension.entries} == {
+    military = lists["kz-military-goods"]
+    assert military.jurisdiction == {"KZ"}
+    assert {e.id for e in military.entries} == {
         "arms-and-ammunition",
         "armoured-vehicles",
         "warships",
         "weapon-sights",
     }
-    for entry in suspension.entries:
-        assert (entry.valid_from, entry.valid_to) == (date(2022, 8, 27), date(2023, 8, 31))
-        assert not entry.licence_required
-    assert suspension.lookup("9303201000") is None  # hunting guns are excluded
-    assert suspension.lookup("890610") is not None
+    for entry in military.entries:
+        # a licence at any date; the suspensions' windows are the rule's, not the list's
+        assert (entry.valid_from, entry.valid_to) == (None, None)
+        assert entry.licence_required and "172-VII" in entry.legal_basis
+        assert not entry.banned_destinations
+    assert military.lookup("9303201000") is None  # hunting guns are excluded
+    assert military.lookup("890610") is not None
     drones = lists["drones"]
     assert drones.lookup("8806220000") is not None and drones.lookup("880730") is not None
     assert drones.lookup("880220") is None
+    for entry in drones.entries:  # Kazakhstan's ban of exports to Russia, October 2023
+        assert entry.banned_destinations == {"RU"} and entry.banned_by == {"KZ"}
+        assert entry.banned_from == date(2023, 10, 1)
+        assert not entry.bans("KZ", "RU", date(2023, 9, 30))
+        assert entry.bans("KZ", "RU", date(2023, 10, 1))
+        assert not entry.bans("AM", "RU", date(2024, 1, 1))
+        assert not entry.bans("KZ", "BY", date(2024, 1, 1))
 
 
 def test_example_list_is_labelled_and_not_applied() -> None:
@@ -313,11 +322,13 @@ def test_goods_lookup_shows_lists_entries_and_hs2017_translation(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "880730 (renumbered)" in result.stdout
     assert "chpl 2024-02-23" in result.stdout and "drone-parts" in result.stdout
+    assert "banned:      exports from KZ to RU since 2023-10-01" in result.stdout
     as_json = run("goods", "lookup", "930630", "--date", "2023-09-01", "--json", cwd=tmp_path)
     hits = json.loads(as_json.stdout)["hits"]
     assert [(h["control_list"], h["entry"], h["in_force"]) for h in hits] == [
-        ("kz-defence-suspension", "arms-and-ammunition", False)
+        ("kz-military-goods", "arms-and-ammunition", True)
     ]
+    assert hits[0]["licence_required"] is True
     bad = run("goods", "lookup", "8542310", cwd=tmp_path)
     assert bad.returncode == 2 and "has 7 digits" in bad.stderr
 
@@ -376,3 +387,23 @@ def test_screen_stops_on_a_broken_list_in_the_home(tmp_path: Path) -> None:
     result = run("screen", str(source), "--home", str(home), cwd=tmp_path)
     assert result.returncode == 1
     assert "list.csv:2: codes:" in result.stderr and "broken" in result.stderr
+
+
+def test_a_list_entry_can_ban_destinations_and_a_ban_needs_destinations(tmp_path: Path) -> None:
+    path = write_list(
+        tmp_path,
+        "id,codes,category,banned_destinations,banned_by,banned_from\n"
+        "uav,8806,drones,RU;BY,KZ,2024-01-01\n"
+        "odd,8807,parts,,KZ,2024-01-01\n",
+    )
+    assert errors_of(path) == [
+        ("list.csv", 3, "banned_from", "has no banned_destinations to apply to"),
+        ("list.csv", 3, "banned_by", "has no banned_destinations to apply to"),
+    ]
+    path.write_text(
+        "id,codes,category,banned_destinations\nuav,8806,drones,ru;Belarus\n", encoding="utf-8"
+    )
+    (entry,) = load_control_list(path).entries
+    assert entry.banned_destinations == {"RU", "BY"} and entry.banned_from is None
+    assert entry.bans("UZ", "BY", date(2020, 1, 1))  # no banned_by: any dispatch
+    assert entry.to_dict()["banned_destinations"] == ["BY", "RU"]

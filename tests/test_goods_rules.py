@@ -82,7 +82,8 @@ def test_defence_suspension_window_includes_both_ends(
     if suspended:
         assert decision.verdict == "block"
         (reason,) = [r for r in decision.reasons if r.code == "goods.defence_suspension"]
-        assert reason.evidence["control_list"] == "kz-defence-suspension"
+        assert reason.evidence["control_list"] == "kz-military-goods"
+        assert reason.evidence["suspension"] == "kz-2022"
         assert reason.evidence["suspended_to"] == "2023-08-31"
 
 
@@ -113,12 +114,13 @@ def test_the_suspension_dates_are_set_in_the_rules_file(
     extended = tuned(
         context,
         tmp_path,
-        "rules:\n  goods.defence_suspension:\n    params: {valid_to: 2024-08-31}\n",
+        "rules:\n  goods.defence_suspension:\n    params:\n      suspensions:\n"
+        "        - {id: kz-2022-extended, valid_from: 2022-08-27, valid_to: 2024-08-31}\n",
     )
     decision = Screener(extended).screen(later)
     (reason,) = [r for r in decision.reasons if r.code == "goods.defence_suspension"]
     assert reason.evidence["suspended_to"] == "2024-08-31"
-    assert reason.evidence["window_set_by_rule"] is True
+    assert reason.evidence["suspension"] == "kz-2022-extended"
     assert "rules-config" in {ref["id"] for ref in decision.reference_data}
 
 
@@ -280,7 +282,7 @@ def test_every_fault_of_a_rules_file_is_reported_with_its_line(tmp_path: Path) -
         "    enabled: false\n"
         "  goods.defence_suspension:\n"
         "    params:\n"
-        "      valid_to: soon\n"  # 6: not a date
+        "      uncertain_severity: 3\n"  # 6: not text
         "      valid_until: 2024-01-01\n"  # 7: unknown parameter
         "  licence.missing:\n"
         "    enabled: perhaps\n"  # 9: not a bool
@@ -293,13 +295,13 @@ def test_every_fault_of_a_rules_file_is_reported_with_its_line(tmp_path: Path) -
     found = [(int(e.split(":")[1]), e.split(": ")[1]) for e in raised.value.errors]
     assert found == [
         (2, "goods.reexport_bann"),
-        (6, "goods.defence_suspension.params.valid_to"),
+        (6, "goods.defence_suspension.params.uncertain_severity"),
         (7, "goods.defence_suspension.params.valid_until"),
         (9, "licence.missing.enabled"),
         (10, "licence.missing.severity"),
         (11, "licence.missing.colour"),
     ]
-    assert "must be a date (YYYY-MM-DD) or null, not 'soon'" in raised.value.errors[1]
+    assert "must be text, not 3" in raised.value.errors[1]
 
 
 def test_screen_refuses_a_broken_rules_file_and_applies_a_good_one(tmp_path: Path) -> None:

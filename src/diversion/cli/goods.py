@@ -123,6 +123,13 @@ def lookup(
             ("excluding", ", ".join(entry.exclusions) or "-"),
             ("window", entry.window() + in_force),
             ("licence", "required" if entry.licence_required else "not required"),
+        ]
+        if entry.banned_destinations:
+            to = ", ".join(sorted(entry.banned_destinations))
+            by = f" from {', '.join(sorted(entry.banned_by))}" if entry.banned_by else ""
+            since = f" since {entry.banned_from}" if entry.banned_from else ""
+            lines.append(("banned", f"exports{by} to {to}{since}; no licence lifts it"))
+        lines += [
             ("legal basis", entry.legal_basis),
             ("source", entry.source),
         ]

@@ -18,7 +18,7 @@ from diversion.goods.lookup import ControlLists
 from diversion.reference import package_file
 
 # Lists that ship with the package and apply by default; the example list does not apply.
-BUNDLED = ("drones.yml", "kz_defence_suspension.yml")
+BUNDLED = ("drones.yml", "kz_military_goods.yml")
 EXAMPLE = "examples/example_national.yml"
 # The folder of a home that holds the lists a user added (`diversion goods add`).
 USER_DIR = "control-lists"

@@ -64,6 +64,9 @@ class ControlListEntry:
     description: str | None = None
     tier: str | None = None
     licence_required: bool = True
+    banned_destinations: frozenset[str] = frozenset()
+    banned_by: frozenset[str] = frozenset()
+    banned_from: date | None = None
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -77,6 +80,15 @@ class ControlListEntry:
         if self.valid_from is not None and on < self.valid_from:
             return False
         return self.valid_to is None or on <= self.valid_to
+
+    def bans(self, dispatch: str, country: str | None, on: date) -> bool:
+        """Whether the entry bans exports from `dispatch` to `country` on a day (inside its own
+        window); with no `banned_by`, the list's jurisdiction decides where it governs."""
+        if country is None or country not in self.banned_destinations or not self.in_force(on):
+            return False
+        if self.banned_by and dispatch not in self.banned_by:
+            return False
+        return self.banned_from is None or on >= self.banned_from
 
     def window(self) -> str:
         if self.valid_from is None and self.valid_to is None:
@@ -98,6 +110,9 @@ class ControlListEntry:
             "description": self.description,
             "tier": self.tier,
             "licence_required": self.licence_required,
+            "banned_destinations": sorted(self.banned_destinations),
+            "banned_by": sorted(self.banned_by),
+            "banned_from": self.banned_from.isoformat() if self.banned_from else None,
         }
 
 
@@ -494,6 +509,11 @@ def _entry(
         at = record.get("valid_to", (None, line))[1]
         reader.error(at, "valid_to", f"{end} is before valid_from {start}")
         ok = False
+    for name in ("banned_from", "banned_by"):
+        if values[name] and not values["banned_destinations"]:
+            at = record.get(name, (None, line))[1]
+            reader.error(at, name, "has no banned_destinations to apply to")
+            ok = False
     if not ok:
         return None
     known = {f.name for f in ControlListEntry.__dataclass_fields__.values()}
@@ -509,6 +529,9 @@ def _entry(
         description=values["description"],
         tier=values["tier"],
         licence_required=bool(values["licence_required"]),
+        banned_destinations=values["banned_destinations"] or frozenset(),
+        banned_by=values["banned_by"] or frozenset(),
+        banned_from=values["banned_from"],
         line=line,
         extra={k: v for k, v in values.items() if k not in known and v is not None},
     )

@@ -5,7 +5,10 @@ The catalogue ships with the package; an authority or a bank adapts it with a sm
 
     rules:
       goods.defence_suspension:
-        params: {valid_to: 2024-08-31}     # the suspension was extended
+        params:                            # the 2025 suspension started on another day
+          suspensions:
+            - {id: kz-2022, valid_from: 2022-08-27, valid_to: 2023-08-31}
+            - {id: kz-2025, valid_from: 2026-01-05, valid_to: 2027-01-04}
       goods.reexport_ban:
         params: {goods: all}               # every good of coalition origin, not only listed ones
       licence.catch_all:
@@ -73,6 +76,36 @@ def _fits(default: Any, value: Any) -> bool:
     if isinstance(default, Mapping):
         return isinstance(value, Mapping)
     return isinstance(value, type(default))
+
+
+def _item_faults(default: list[Any], value: list[Any]) -> list[str]:
+    """Why the items of a value do not fit a default that is a list of mappings (a ban, a
+    suspension): each item must be a mapping of keys the default's items have, each of the
+    kind the default gives it. Empty when the value fits, or the default holds no mappings."""
+    shapes = [item for item in default if isinstance(item, Mapping)]
+    if not shapes:
+        return []
+    known: dict[str, list[Any]] = {}
+    for shape in shapes:
+        for key, example in shape.items():
+            known.setdefault(key, []).append(example)
+    faults: list[str] = []
+    for n, item in enumerate(value, start=1):
+        if not isinstance(item, Mapping):
+            faults.append(f"item {n} must be a mapping of {', '.join(known)}")
+            continue
+        for key, given in item.items():
+            if key not in known:
+                faults.append(f"item {n}: unknown key {key!r} ({', '.join(known)})")
+                continue
+            examples = [e for e in known[key] if e is not None]
+            if given is None or not examples:
+                continue
+            if all(isinstance(e, date) for e in examples) and not isinstance(given, date):
+                faults.append(f"item {n}: {key} must be a date (YYYY-MM-DD) or null, not {given!r}")
+            elif not any(_fits(e, given) for e in examples):
+                faults.append(f"item {n}: {key} must be {_kind(examples[0])}, not {given!r}")
+    return faults
 
 
 def _kind(value: Any) -> str:
@@ -158,6 +191,15 @@ def apply_config(catalogue: Catalogue, path: Path) -> Catalogue:
                                 f"{field}.{param}",
                                 f"must be {_kind(rule.params[param])}, not {new!r}",
                             )
+                            continue
+                        faults = (
+                            _item_faults(rule.params[param], new)
+                            if isinstance(rule.params[param], list) and isinstance(new, list)
+                            else []
+                        )
+                        for reason in faults:
+                            fault(param_line, f"{field}.{param}", reason)
+                        if faults:
                             continue
                         params[param] = new
                     rule = replace(rule, params=params)

@@ -13,6 +13,7 @@ from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
 from diversion.goods import Hit
 from diversion.goods.terms import controlled_terms
+from diversion.licences.model import licence_key
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason, role_name
@@ -110,61 +111,15 @@ def licence_missing(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
         )
 
 
-def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
-    """Goods that their origin state bans for Russia or Belarus, going there or to a party
-    there. Which goods each origin group bans is data: the rule's `origin_bans`."""
-    params = rule.params
-    if decl.procedure not in params["procedures"]:
-        return
-    banned = ctx.country_groups[params["destination_group"]]
-    places = [("destination", decl.country_of_destination)]
-    for role, party in decl.parties():
-        if role in params["party_roles"] and party.country:
-            places.append((role, party.country))
-    hits = [{"role": role, "country": code} for role, code in places if code in banned]
-    if not hits:
-        return
-    where = ", ".join(f"{role_name(hit['role'])} in {country_name(hit['country'])}" for hit in hits)
-    every = params.get("goods", "listed") == "all"
-    for item in decl.items:
-        bans = [
-            ban
-            for ban in params["origin_bans"]
-            if item.country_of_origin in ctx.country_groups[ban["origin_group"]]
-        ]
-        if not bans:
-            continue
-        groups = [ban["origin_group"] for ban in bans]
-        lists = list(dict.fromkeys(list_id for ban in bans for list_id in ban["lists"]))
-        goods: list[Hit] = []
-        if not every:
-            # origin states' bans follow the goods, not the hub: no jurisdiction filter
-            goods = ctx.goods.lookup(item.hs_code, lists=lists, on=decl.declared_at)
-            if not goods:
-                continue
-        certain = every or any(hit.certain for hit in goods)
-        what = "all goods" if every else f"goods on {_labels(goods)}{goods[0].how()}"
-        yield Reason(
-            code=rule.id,
-            severity=_severity(rule, certain),
-            item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} originates in {country_name(item.country_of_origin)}, "
-                f"which bans exports to Russia of {what}, and goes to a banned destination "
-                f"({where})"
-            ),
-            evidence={
-                "country_of_origin": item.country_of_origin,
-                "origin_group": groups[0],
-                "origin_groups": groups,
-                "destination_group": banned.id,
-                "banned_destinations": hits,
-                "goods": "all" if every else "listed",
-                "ban_lists": lists,
-                "certain": certain,
-                "entries": _entries(goods),
-            },
-        )
+def _overrides(item: Item) -> dict[str, str]:
+    """Evidence that a ban or suspension outranks the licence the item cites, if any."""
+    return {"overrides": f"licence {licence_key(item.licence_no)}"} if item.licence_no else {}
+
+
+def _no_licence_lifts(item: Item) -> str:
+    if item.licence_no:
+        return f"; licence {licence_key(item.licence_no)} cannot lift it"
+    return ""
 
 
 def _param_date(value: object) -> date | None:
@@ -174,26 +129,171 @@ def _param_date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def goods_defence_suspension(
-    decl: Declaration, ctx: ScreeningContext, rule: Rule
-) -> Iterator[Reason]:
-    """Goods under a suspension of defence exports, declared within its window. A
-    suspension is not a licence requirement: no licence lifts it."""
+def _window(spec: Mapping[str, Any]) -> tuple[date | None, date | None]:
+    return _param_date(spec.get("valid_from")), _param_date(spec.get("valid_to"))
+
+
+def _inside(on: date, window: tuple[date | None, date | None]) -> bool:
+    first, last = window
+    return (first is None or on >= first) and (last is None or on <= last)
+
+
+def _window_text(window: tuple[date | None, date | None]) -> str:
+    first, last = window
+    return f"{first or '…'} to {last or '…'}"
+
+
+def _banned_places(decl: Declaration, banned: Any, roles: Any) -> list[dict[str, str]]:
+    """The destination and the parties in `roles` whose country is in `banned`."""
+    places = [("destination", decl.country_of_destination)]
+    for role, party in decl.parties():
+        if role in roles and party.country:
+            places.append((role, party.country))
+    return [{"role": role, "country": code} for role, code in places if code in banned]
+
+
+def _where(places: list[dict[str, str]]) -> str:
+    return ", ".join(f"{role_name(p['role'])} in {country_name(p['country'])}" for p in places)
+
+
+def _certain(goods: list[Hit]) -> bool:
+    """Whether a ban reaches the item for sure: it bans every good, or a hit is certain."""
+    return not goods or any(hit.certain for hit in goods)
+
+
+def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Goods that their origin state (or the hub, for goods of some origins) bans for Russia
+    or Belarus, going there or to a party there. Which goods each ban reaches, from when and
+    where, is data: the rule's `origin_bans`."""
     params = rule.params
     if decl.procedure not in params["procedures"]:
         return
-    start, end = _param_date(params.get("valid_from")), _param_date(params.get("valid_to"))
+    banned = ctx.country_groups[params["destination_group"]]
+    hits = _banned_places(decl, banned, params["party_roles"])
+    if not hits:
+        return
+    where = _where(hits)
+    dispatch = _declaring_country(decl)
+    on = decl.declared_at
+    bans = [
+        ban
+        for ban in params["origin_bans"]
+        if _inside(on, _window(ban))
+        and (not ban.get("jurisdiction") or dispatch in ban["jurisdiction"])
+    ]
+    for item in decl.items:
+        found: list[tuple[Mapping[str, Any], list[Hit]]] = []
+        for ban in bans:
+            if item.country_of_origin not in ctx.country_groups[ban["origin_group"]]:
+                continue
+            every = (ban.get("goods") or params.get("goods", "listed")) == "all"
+            goods: list[Hit] = []
+            if not every:
+                # origin states' bans follow the goods, not the hub: no jurisdiction filter
+                goods = ctx.goods.lookup(item.hs_code, lists=ban["lists"], on=on)
+                if not goods:
+                    continue
+            found.append((ban, goods))
+        if not found:
+            continue
+        # the ban that decides: the first whose goods certainly include the item
+        ban, goods = next((pair for pair in found if _certain(pair[1])), found[0])
+        every = not goods
+        certain = _certain(goods)
+        what = "all goods" if every else f"goods on {_labels(goods)}{goods[0].how()}"
+        window = _window(ban)
+        by = ban.get("id") or ban["origin_group"]
+        when = f" ({by}, {_window_text(window)})" if any(window) else f" ({by})"
+        yield Reason(
+            code=rule.id,
+            severity=_severity(rule, certain),
+            item_no=item.item_no,
+            message=(
+                f"Item {item.item_no} originates in {country_name(item.country_of_origin)}, "
+                f"and a ban on exports to Russia of {what}{when} reaches it; it goes to a "
+                f"banned destination ({where}){_no_licence_lifts(item)}"
+            ),
+            evidence={
+                "ban": by,
+                "ban_window": {
+                    "valid_from": window[0].isoformat() if window[0] else None,
+                    "valid_to": window[1].isoformat() if window[1] else None,
+                },
+                "ban_source": ban.get("source"),
+                "country_of_origin": item.country_of_origin,
+                "origin_group": ban["origin_group"],
+                "origin_groups": [b["origin_group"] for b, _ in found],
+                "bans": [b.get("id") or b["origin_group"] for b, _ in found],
+                "destination_group": banned.id,
+                "banned_destinations": hits,
+                "goods": "all" if every else "listed",
+                "ban_lists": list(ban["lists"]),
+                "certain": certain,
+                "entries": _entries(goods),
+                **_overrides(item),
+            },
+        )
+
+
+def goods_destination_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
+    """Goods whose export to a country a list entry bans outright (`banned_destinations`),
+    going there or to a consignee or end user there. No licence lifts a ban."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
+        return
+    dispatch = _declaring_country(decl)
+    on = decl.declared_at
+    places = [("destination", decl.country_of_destination)]
+    for role, party in decl.parties():
+        if role in params["party_roles"] and party.country:
+            places.append((role, party.country))
+    for item in decl.items:
+        for hit in _list_hits(decl, ctx, item, params.get("lists")):
+            entry = hit.entry
+            there = [
+                {"role": role, "country": code}
+                for role, code in places
+                if entry.bans(dispatch, code, on)
+            ]
+            if not there:
+                continue
+            since = f" since {entry.banned_from}" if entry.banned_from else ""
+            yield Reason(
+                code=rule.id,
+                severity=_severity(rule, hit.certain),
+                item_no=item.item_no,
+                message=(
+                    f"Item {item.item_no} (HS {item.hs_code}) is {entry.category} under "
+                    f"{hit.label()}{hit.how()}, whose export to "
+                    f"{', '.join(country_name(c) for c in sorted(entry.banned_destinations))} is "
+                    f"banned{since}; it goes to a banned destination ({_where(there)})"
+                    f"{_no_licence_lifts(item)}"
+                ),
+                evidence={**hit.evidence(), "banned_places": there, **_overrides(item)},
+            )
+            break  # one ban decides the item
+
+
+def goods_defence_suspension(
+    decl: Declaration, ctx: ScreeningContext, rule: Rule
+) -> Iterator[Reason]:
+    """Goods under a suspension of defence exports, declared within one of its windows (the
+    rule's `suspensions`). A suspension is not a licence requirement: no licence lifts it."""
+    params = rule.params
+    if decl.procedure not in params["procedures"]:
+        return
     country = _declaring_country(decl)
     on = decl.declared_at
+    active = [s for s in params["suspensions"] if _inside(on, _window(s))]
+    if not active:
+        return
+    suspension = active[0]
+    name = suspension.get("id") or "?"
+    first, last = window = _window(suspension)
     for item in decl.items:
-        for hit in ctx.goods.lookup(item.hs_code, lists=params["lists"]):
+        for hit in ctx.goods.lookup(item.hs_code, lists=params["lists"], on=on):
             if not hit.control_list.applies_in(country):
                 continue
-            first = start or hit.entry.valid_from
-            last = end or hit.entry.valid_to
-            if (first is not None and on < first) or (last is not None and on > last):
-                continue
-            window = f"{first or '…'} to {last or '…'}"
             yield Reason(
                 code=rule.id,
                 severity=_severity(rule, hit.certain),
@@ -201,16 +301,21 @@ def goods_defence_suspension(
                 message=(
                     f"Item {item.item_no} (HS {item.hs_code}) is {hit.entry.category} under "
                     f"{hit.label()}{hit.how()}: exports from {country_name(country)} are "
-                    f"suspended from {window}, and no licence lifts a suspension"
+                    f"suspended from {_window_text(window)} (suspension {name}), "
+                    f"and no licence lifts a suspension{_no_licence_lifts(item)}"
                 ),
                 evidence={
                     **hit.evidence(),
+                    "suspension": name,
                     "suspended_from": first.isoformat() if first else None,
                     "suspended_to": last.isoformat() if last else None,
-                    "window_set_by_rule": start is not None or end is not None,
+                    "suspension_basis": suspension.get("legal_basis"),
+                    "suspension_source": suspension.get("source"),
                     "licence_no": item.licence_no,
+                    **_overrides(item),
                 },
             )
+            break  # one entry decides the item
 
 
 def _flagged(
@@ -469,6 +574,7 @@ CHECKS: dict[str, Check] = {
     "goods.controlled": goods_controlled,
     "licence.missing": licence_missing,
     "goods.reexport_ban": goods_reexport_ban,
+    "goods.destination_ban": goods_destination_ban,
     "goods.defence_suspension": goods_defence_suspension,
     "licence.catch_all": licence_catch_all,
     "party.sanctioned": party_sanctioned,
