@@ -105,6 +105,8 @@ def test_chinese_item_bought_in_germany_and_sent_to_russia_is_caught_with_its_in
     reason = found[IMPORTED_FROM]
     assert reason.severity == "high" and reason.item_no == 1
     assert "ESF-2026-0042" in reason.message and "dispatched from DE" in reason.message
+    assert "goods imported from Germany (eu_us_uk) may not be" in reason.message
+    assert reason.evidence["entries"] == {}  # every good counts; the CHPL hit is not the basis
     (cited,) = reason.evidence["imports"]
     assert cited["document_no"] == "ESF-2026-0042"
     assert cited["date"] == "2026-01-21"
@@ -220,6 +222,10 @@ def test_both_bases_on_one_import(context: ScreeningContext) -> None:
     invoice = record("ESF-9", day - timedelta(days=10), dispatch="DE", made="DE")
     reason = route(context, [invoice], export(day, origin="DE"))[IMPORTED_FROM]
     assert reason.evidence["imports"][0]["bases"] == ["dispatch", "manufacture"]
+    assert (
+        "goods imported from Germany (eu_us_uk) and made in Germany (bans_exports_to_russia)"
+        in reason.message
+    )
 
 
 # -- the link: exporter, HS6, date window, quantity --------------------------------------------
@@ -511,3 +517,9 @@ def test_screen_refuses_an_import_file_with_bad_rows(tmp_path: Path) -> None:
         "--home", str(tmp_path / "home"), cwd=tmp_path,
     )  # fmt: skip
     assert missing.returncode == 1 and "--imports: no file" in missing.stderr
+
+
+def test_a_mistyped_list_of_the_route_rule_is_named(context: ScreeningContext) -> None:
+    ctx = tuned(context, IMPORTED_FROM, manufacture_lists=["chlp"])
+    (problem,) = ctx.unknown_control_lists()
+    assert problem.startswith(f"rule {IMPORTED_FROM} names control list 'chlp'")

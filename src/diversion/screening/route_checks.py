@@ -109,17 +109,23 @@ def imported_from_coalition(
             continue
         bases: dict[tuple[str, int | None], list[str]] = {}
         lists: dict[str, list[dict[str, Any]]] = {}
+        entries: dict[str, list[dict[str, Any]]] = {}  # the list entries of the bases found
+        countries: dict[str, list[str]] = {}  # and the countries that made them count
         for basis, group in (("dispatch", dispatch_group), ("manufacture", manufacture_group)):
             if not _in_window(day, params, basis):
                 continue
             if params[f"{basis}_goods"] != "all":
-                hits = ctx.goods.lookup(item.hs_code, lists=params[f"{basis}_lists"], on=day)
-                if not hits:
+                goods = ctx.goods.lookup(item.hs_code, lists=params[f"{basis}_lists"], on=day)
+                if not goods:
                     continue
-                lists[basis] = [hit.evidence() for hit in hits]
-            for line in linked:
-                if getattr(line, basis) in group:
-                    bases.setdefault(line.key, []).append(basis)
+                lists[basis] = [hit.evidence() for hit in goods]
+            hits = [line for line in linked if getattr(line, basis) in group]
+            for line in hits:
+                bases.setdefault(line.key, []).append(basis)
+            if hits:
+                countries[basis] = sorted({getattr(line, basis) for line in hits})
+                if basis in lists:
+                    entries[basis] = lists[basis]
         counted = [line for line in linked if line.key in bases]
         if not counted:
             continue
@@ -127,16 +133,24 @@ def imported_from_coalition(
         certain = Decimal(quantities["quantity_at_least"]) > 0
         severity = rule.severity if certain else str(params["uncertain_severity"])
         how = "" if certain else ", though the exporter's other imports could supply it all"
+
+        why = " and ".join(
+            f"{what} {', '.join(country_name(code) for code in codes)} ({group_id})"
+            for what, codes, group_id in (
+                ("imported from", countries.get("dispatch"), dispatch_group.id),
+                ("made in", countries.get("manufacture"), manufacture_group.id),
+            )
+            if codes
+        )
         yield Reason(
             code=rule.id,
             severity=severity,
             item_no=item.item_no,
             message=(
                 f"Item {item.item_no} (HS {item.hs_code}, declared origin "
-                f"{item.country_of_origin}) goes to a banned destination ({where}) and "
+                f"{item.country_of_origin}) goes to a banned destination ({where}), and "
                 f"{decl.exporter.name!r} imported it under {_documents(counted)}: goods "
-                f"imported from the EU, the US or the UK, or made in a state that bans their "
-                f"export to Russia{how}"
+                f"{why} may not be re-exported to Russia or Belarus{how}"
             ),
             evidence={
                 "imports": [
@@ -150,7 +164,7 @@ def imported_from_coalition(
                 "banned_destinations": places,
                 "dispatch_group": dispatch_group.id,
                 "manufacture_group": manufacture_group.id,
-                "entries": lists,
+                "entries": entries,
                 "window_days": int(params["window_days"]),
             },
         )
