@@ -39,6 +39,7 @@ from diversion.rules import (
 if TYPE_CHECKING:  # the commands import what they use: every command starts fast
     from diversion.declarations import Declaration
     from diversion.screening.context import ScreeningContext
+    from diversion.screening.imports import Imports
     from diversion.screening.records import DeclarationRecords
     from diversion.screening.run import RunResult
 
@@ -161,6 +162,16 @@ def screen(
             "for every declaration screened before in this home.",
         ),
     ] = None,
+    imports: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--imports",
+            metavar="FILE",
+            help="The goods' earlier import declarations or e-invoices (.csv or .jsonl), for "
+            "the route rules; may be given more than once. The store's import declarations "
+            "always count.",
+        ),
+    ] = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
@@ -194,8 +205,10 @@ def screen(
             "list. Import real lists with `diversion lists import`."
         )
     records = DeclarationRecords(store)
+    past = _history(history, records) if history is not None else []
     if history is not None:
-        context = replace(context, history=History.build(_history(history, records)))
+        context = replace(context, history=History.build(past))
+    context = replace(context, imports=_imports(imports or [], past, records))
     target = out or default_out(where, source, fmt.value)
     result = screen_file(
         source,
@@ -229,6 +242,35 @@ def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
             err_console.print(f"[red]error[/red] {error}", highlight=False)
         fail(f"--history: {len(read.errors)} invalid row(s) in {path}; fix them first", 2)
     return read.declarations
+
+
+def _imports(paths: list[Path], past: list[Declaration], records: DeclarationRecords) -> Imports:
+    """The import records of `--imports` (each file must read whole), and the import
+    declarations of the history and of the store."""
+    from diversion.declarations.import_records import read_import_records
+    from diversion.screening.imports import Imports, line_of_record
+
+    lines = []
+    for path in paths:
+        if not path.is_file():
+            fail(f"--imports: no file {path} (give a .csv or .jsonl file of import records)")
+        read = read_import_records(path)
+        if read.errors:
+            for error in read.errors:
+                err_console.print(f"[red]error[/red] {error}", highlight=False)
+            fail(f"--imports: {len(read.errors)} invalid row(s) in {path}; fix them first", 2)
+        err_console.print(f"{read.how}: {len(read.records)} import record(s)", highlight=False)
+        lines += [line_of_record(record, f"{path}:{line}") for line, record in read.records]
+    stored = [d for d in past if d.procedure == "import"]
+    stored += records.declarations(procedure="import")
+    found = Imports.build(lines, stored)
+    if paths or len(found):
+        err_console.print(
+            f"import route: {len(found)} import line(s) ({len(lines)} from --imports, the rest "
+            f"from import declarations; {found.duplicates} given twice counted once)",
+            highlight=False,
+        )
+    return found
 
 
 @app.command()

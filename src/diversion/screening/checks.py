@@ -20,6 +20,7 @@ from diversion.screening.decision import Reason, role_name
 from diversion.screening.history_checks import HISTORY_CHECKS
 from diversion.screening.licence_checks import LICENCE_CHECKS
 from diversion.screening.network_checks import NETWORK_CHECKS
+from diversion.screening.route_checks import ROUTE_CHECKS
 
 Check = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
 
@@ -584,4 +585,5 @@ CHECKS: dict[str, Check] = {
     **LICENCE_CHECKS,
     **NETWORK_CHECKS,
     **HISTORY_CHECKS,
+    **ROUTE_CHECKS,
 }

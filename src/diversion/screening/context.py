@@ -20,6 +20,7 @@ from diversion.network.links import NetworkStore
 from diversion.reference import ReferenceData
 from diversion.rules import Catalogue, load_catalogue, load_config
 from diversion.screening.history import History
+from diversion.screening.imports import Imports
 from diversion.store import Store
 
 
@@ -41,6 +42,9 @@ class ScreeningContext:
     # Earlier declarations, for the rules that compare with the past (`--history`); the
     # batch being screened is added to it by `screen_file`
     history: History | None = None
+    # The goods' earlier imports, for the route rules (`--imports`, import declarations); the
+    # batch's import declarations are added to it by `screen_file`
+    imports: Imports | None = None
     # False hits officers set aside (diversion.cases.suppressions); None: none apply
     suppressions: SuppressionSet | None = None
 
@@ -122,7 +126,7 @@ class ScreeningContext:
         problems = []
         for rule in self.catalogue.active.values():
             named: list[str] = []
-            for key in ("lists", "skip_lists"):
+            for key in ("lists", "skip_lists", "dispatch_lists", "manufacture_lists"):
                 value = rule.params.get(key)
                 if isinstance(value, list):
                     named += [str(v) for v in value]

@@ -45,13 +45,15 @@ class DeclarationRecords:
                 count += 1
         return count
 
-    def declarations(self) -> Iterator[Declaration]:
+    def declarations(self, procedure: str | None = None) -> Iterator[Declaration]:
+        """The stored declarations, oldest first; of one procedure if given."""
+        query = select(ScreenedDeclarationRow.declaration).order_by(
+            ScreenedDeclarationRow.declared_at, ScreenedDeclarationRow.declaration_id
+        )
+        if procedure is not None:
+            query = query.where(ScreenedDeclarationRow.procedure == procedure)
         with self.store.read() as session:
-            rows = session.execute(
-                select(ScreenedDeclarationRow.declaration).order_by(
-                    ScreenedDeclarationRow.declared_at, ScreenedDeclarationRow.declaration_id
-                )
-            )
+            rows = session.execute(query)
             for (data,) in rows:
                 yield Declaration.model_validate(data)
 

@@ -13,6 +13,7 @@ from diversion.home import Home
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
 from diversion.screening.history import History
+from diversion.screening.imports import Imports
 from diversion.screening.output import errors_path, write_decisions, write_errors
 from diversion.screening.pipeline import Screener
 
@@ -53,7 +54,11 @@ def screen_file(
 ) -> RunResult:
     read = read_declarations(source, input_format)
     # the batch is its own history too: a pass-through needs its import, wherever it is
-    context = replace(context, history=History.build(read.declarations, context.history))
+    context = replace(
+        context,
+        history=History.build(read.declarations, context.history),
+        imports=Imports.build(declarations=read.declarations, base=context.imports),
+    )
     screener = Screener(context)
     declarations: Iterable[Declaration] = read.declarations
     if progress is not None:
