@@ -6,10 +6,12 @@ Each window is tried the day before, on its first and last day, and the day afte
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from diversion.declarations import Declaration
 from diversion.licences import load_register_csv
@@ -263,7 +265,7 @@ def test_a_broken_suspension_in_a_rules_file_is_reported(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("day", "banned"),
-    [("2025-12-22", False), ("2025-12-23", True), ("2026-12-22", True), ("2026-12-23", False)],
+    [("2025-12-22", False), ("2025-12-23", True), ("2026-12-22", True), ("2027-06-01", True)],
 )
 def test_eu_us_uk_goods_to_russia_inside_the_2025_window(
     context: ScreeningContext, day: str, banned: bool
@@ -276,11 +278,28 @@ def test_eu_us_uk_goods_to_russia_inside_the_2025_window(
     if banned:
         assert found[0].evidence["ban"] == "kz-2025-eu-us-uk"
         assert found[0].evidence["goods"] == "all"
-        assert found[0].evidence["ban_window"] == {
-            "valid_from": "2025-12-23",
-            "valid_to": "2026-12-22",
-        }
+        # "in force for at least one year": no end until one is known (set it in a rules file)
+        assert found[0].evidence["ban_window"] == {"valid_from": "2025-12-23", "valid_to": None}
         assert decision.corridor == "red"
+
+
+def test_an_end_set_in_a_rules_file_ends_the_2025_ban(
+    context: ScreeningContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "rules.yml"
+    bans = context.catalogue["goods.reexport_ban"].params["origin_bans"]
+    ended = [
+        {**b, "valid_to": date(2026, 12, 22)} if b["id"] == "kz-2025-eu-us-uk" else b for b in bans
+    ]
+    path.write_text(
+        yaml.safe_dump({"rules": {"goods.reexport_ban": {"params": {"origin_bans": ended}}}}),
+        encoding="utf-8",
+    )
+    tuned = Screener(replace(context, catalogue=apply_config(context.catalogue, path)))
+    cars = item(hs_code="8703.23", description="Passenger cars", country_of_origin="DE")
+    for day, banned in (("2026-12-22", True), ("2026-12-23", False)):
+        found = reasons(tuned.screen(declaration(cars, declared_at=day)), "goods.reexport_ban")
+        assert bool(found) is banned, day
 
 
 def test_the_2025_ban_is_kazakhstans_and_for_eu_us_uk_goods(context: ScreeningContext) -> None:

@@ -122,6 +122,25 @@ def test_chinese_item_bought_in_germany_and_sent_to_russia_is_caught_with_its_in
     assert MISMATCH not in found  # origin CN declared, made in CN: no mismatch
 
 
+def test_no_licence_lifts_the_ban_on_the_route(context: ScreeningContext) -> None:
+    """A ban outranks a licence (issue 19, precedence): the licence the item cites is named as
+    overruled by the route rule, and the export stays red."""
+    day = date(2026, 2, 10)
+    invoice = record("ESF-2026-0043", day - timedelta(days=20), dispatch="DE", made="CN")
+    decl = export(day, "RU", origin="CN")
+    item = decl.items[0].model_copy(update={"licence_no": "KZ-LIC-2026-001"})
+    decl = decl.model_copy(update={"items": [item]})
+    ctx = replace(context, imports=Imports.build([invoice], ()))
+    decision = Screener(ctx).screen(decl)
+    assert decision.corridor == "red"
+    licence_reasons = [r for r in decision.reasons if r.code.startswith("licence.")]
+    assert licence_reasons  # the cited licence is checked, and then overruled
+    for reason in licence_reasons:
+        assert IMPORTED_FROM in reason.evidence["overruled_by"], reason
+    (ban,) = [r for r in decision.reasons if r.code == IMPORTED_FROM]
+    assert ban.evidence["overrides"] == "licence KZ-LIC-2026-001"
+
+
 def test_the_same_item_sent_to_turkiye_is_not_caught(context: ScreeningContext) -> None:
     day = date(2026, 2, 10)
     invoice = record("ESF-2026-0042", day - timedelta(days=20), dispatch="DE", made="CN")

@@ -98,10 +98,13 @@ def _item_faults(default: list[Any], value: list[Any]) -> list[str]:
             if key not in known:
                 faults.append(f"item {n}: unknown key {key!r} ({', '.join(known)})")
                 continue
-            examples = [e for e in known[key] if e is not None]
-            if given is None or not examples:
+            # a key that is null in every default item is a date, as a null parameter is
+            examples = [e for e in known[key] if e is not None] or [None]
+            if given is None:
                 continue
-            if all(isinstance(e, date) for e in examples) and not isinstance(given, date):
+            if all(e is None or isinstance(e, date) for e in examples) and not isinstance(
+                given, date
+            ):
                 faults.append(f"item {n}: {key} must be a date (YYYY-MM-DD) or null, not {given!r}")
             elif not any(_fits(e, given) for e in examples):
                 faults.append(f"item {n}: {key} must be {_kind(examples[0])}, not {given!r}")

@@ -29,9 +29,22 @@ def mark_overruled(reasons: Iterable[Reason], rules: Mapping[str, Rule]) -> list
     for reason in reasons:
         if reason.code in deciding and reason.severity == "high" and reason.item_no is not None:
             stopped.setdefault(reason.item_no, set()).add(reason.code)
+    cited = {  # the licence each stopped item cites, as its licence reasons name it
+        r.item_no: r.evidence["licence_no"]
+        for r in reasons
+        if r.item_no in stopped and r.code.startswith("licence.") and "licence_no" in r.evidence
+    }
     marked: list[Reason] = []
     for reason in reasons:
         by = stopped.get(reason.item_no) if reason.item_no is not None else None
+        if (
+            by
+            and reason.code in by
+            and reason.item_no in cited
+            and "overrides" not in reason.evidence
+        ):  # a rule that does not name the licence itself (route.*) names it here
+            overrides = f"licence {cited[reason.item_no]}"
+            reason = replace(reason, evidence={**reason.evidence, "overrides": overrides})
         if by and reason.code.startswith("licence.") and "licence_no" in reason.evidence:
             names = sorted(by)
             reason = replace(
