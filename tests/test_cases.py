@@ -162,6 +162,66 @@ def test_a_decided_case_reopens_when_screened_red_again(
     assert cases.actions(case_id)[-1].action == "reopen"
 
 
+def test_an_open_case_follows_every_new_screening_green_included(
+    staffed: Store, context: ScreeningContext
+) -> None:
+    """Issue 20: a green re-screen used to leave an open case on its stale red decision."""
+    from diversion.cases.workflow import DECISION_CHANGED
+    from diversion.web.i18n import LANGUAGES, catalog
+
+    cases = Cases(staffed)
+    unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
+    [(_, red)] = screened(context, RED)
+    [(_, green)] = screened(unlisted, RED)
+    assert (red.corridor, green.corridor) == ("red", "green")
+    yellow = replace(red, corridor="yellow", verdict="review")
+    [case_id] = cases.record_screening([(RED, red)])
+    cases.act(case_id, "ana", "escalate", "ask the supervisor")
+    for decision in (yellow, green, red, red):  # the last one changes nothing
+        assert cases.record_screening([(RED, decision)]) == []  # the case goes on
+        case = cases.get(case_id)
+        assert case is not None and case.status == "escalated"  # an officer is working on it
+        assert (case.corridor, case.verdict) == (decision.corridor, decision.verdict)
+        assert case.decision == decision.to_dict()
+    followed = [a for a in cases.actions(case_id) if a.action == DECISION_CHANGED]
+    assert [(a.detail["corridor_before"], a.detail["corridor_after"]) for a in followed] == [
+        ("red", "yellow"), ("yellow", "green"), ("green", "red")
+    ]  # fmt: skip
+    assert all(a.status_before == a.status_after == "escalated" for a in followed)
+    to_green = followed[1]
+    hit = ["party.sanctioned", None, BERKUT]
+    assert hit in to_green.detail["gone_hits"] and to_green.detail["new_hits"] == []
+    assert to_green.reason is not None and "yellow → green" in to_green.reason
+    assert f"gone: party.sanctioned {BERKUT}" in to_green.reason
+    assert hit in followed[2].detail["new_hits"]
+    logged = [e.payload for e in AuditLog(staffed).entries(subject="R-1")
+              if e.kind == "case_action" and e.payload["action"] == DECISION_CHANGED]  # fmt: skip
+    assert [(p["corridor_before"], p["corridor_after"]) for p in logged] == [
+        ("red", "yellow"), ("yellow", "green"), ("green", "red")
+    ]  # fmt: skip
+    assert AuditLog(staffed).verify()[1] == []
+    for language in LANGUAGES:  # the web page names the action in both languages
+        assert f"action_{DECISION_CHANGED}" in catalog(language)
+
+
+def test_a_green_screening_shows_on_an_open_case_and_leaves_a_decided_one_alone(
+    staffed: Store, context: ScreeningContext
+) -> None:
+    cases = Cases(staffed)
+    unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
+    [case_id] = cases.record_screening(screened(context, RED))
+    cases.record_screening(screened(unlisted, RED))
+    # green now: releasing no longer overrides a block, so one analyst releases it
+    assert cases.act(case_id, "ana", "release", "cleared by the new list").status == "released"
+    before = cases.get(case_id)
+    cases.record_screening(screened(unlisted, RED))  # green again: the decided case stays
+    assert cases.get(case_id) == before
+    assert cases.actions(case_id)[-1].action == "release"
+    assert cases.record_screening(screened(context, RED)) == [case_id]  # red reopens it
+    reopened = cases.get(case_id)
+    assert reopened is not None and (reopened.status, reopened.corridor) == ("open", "red")
+
+
 # -- suppressions ------------------------------------------------------------------------------
 
 

@@ -118,3 +118,31 @@ def test_importing_the_consolidated_list_keeps_the_sdn_hits(tmp_path: Path) -> N
     cons = run("lists", "import", "ofac-csv", str(SHARED / "lists" / "ofac-consolidated"))
     assert "Imported ofac-cons-0001" in cons and "Re-screened 1 declaration(s)" in cons
     assert "gone" not in cons and "D-1:" not in cons  # no change: still red on the SDN hit
+
+
+def test_an_open_case_takes_a_green_rescreen_and_says_so(
+    any_store: Store, context: ScreeningContext
+) -> None:
+    """Issue 20: the entity leaves the list; the open case shows green, still open, with the
+    change as a `decision_changed` action by `system` in the case and the audit log."""
+    from diversion.cases import audit
+    from diversion.cases.workflow import DECISION_CHANGED
+
+    unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
+    listed = declaration(declaration_id="LISTED", declared_at=str(TODAY - timedelta(days=200)),
+                         exporter_name="ТОО «Беркут Аэро Трейд»")  # fmt: skip
+    cases = Cases(any_store)
+    [case_id] = cases.record_screening([(listed, Screener(context).screen(listed))])
+
+    report = rescreen(any_store, unlisted, days=30, today=TODAY)
+
+    assert report.screened == 1 and report.opened == []  # an open case, outside the window
+    [change] = report.changes
+    assert (change.corridor_before, change.corridor_after) == ("red", "green")
+    assert ("party.sanctioned", None, "demo-co-berkut-aero-trade") in change.gone_hits
+    case = cases.get(case_id)
+    assert case is not None and (case.status, case.corridor) == ("open", "green")
+    last = cases.actions(case_id)[-1]
+    assert (last.actor, last.action, last.status_after) == (audit.SYSTEM, DECISION_CHANGED, "open")
+    [entry] = [e for e in AuditLog(any_store).entries(subject="LISTED", kind="case_action")]
+    assert entry.payload["corridor_after"] == "green" and entry.actor == audit.SYSTEM

@@ -10,7 +10,6 @@ stored and audited. The report says what changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from sqlalchemy import or_, select
 
 from diversion.cases import audit
 from diversion.cases.policy import RESCREEN_DAYS
-from diversion.cases.workflow import OPENING_CORRIDORS, Cases, workflow
+from diversion.cases.workflow import OPENING_CORRIDORS, Cases, HitKey, hit_keys, workflow
 from diversion.declarations import Declaration
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
@@ -29,16 +28,6 @@ from diversion.store import Store
 from diversion.store.models import CaseRow, ScreenedDeclarationRow
 
 DEFAULT_DAYS = RESCREEN_DAYS
-HitKey = tuple[str, Any, Any]
-
-
-def hit_keys(reasons: Iterable[dict[str, Any]]) -> set[HitKey]:
-    """What a decision found, as comparable keys: the rule, the item and the list entity."""
-    return {
-        (r["code"], r.get("item_no"), (r.get("evidence") or {}).get("entity_id"))
-        for r in reasons
-        if r.get("severity") != "low"
-    }
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,24 @@ if TYPE_CHECKING:  # screening imports the suppressions of this package
 
 SYSTEM = audit.SYSTEM
 OPENING_CORRIDORS = ("yellow", "red")
+DECISION_CHANGED = "decision_changed"  # the action by which an open case follows a new screening
+
+
+HitKey = tuple[str, Any, Any]
+
+
+def hit_keys(reasons: Iterable[dict[str, Any]]) -> set[HitKey]:
+    """What a decision found, as comparable keys: the rule, the item and the list entity."""
+    return {
+        (r["code"], r.get("item_no"), (r.get("evidence") or {}).get("entity_id"))
+        for r in reasons
+        if r.get("severity") != "low"
+    }
+
+
+def hit_label(hit: HitKey) -> str:
+    code, item, entity = hit
+    return " ".join(str(part) for part in (code, f"item {item}" if item else None, entity) if part)
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,10 @@ class Cases:
     ) -> list[int]:
         """Keep every screened declaration with its decision, audit the decision, and open a
         case for each yellow or red one that has none open; returns the ids of the cases
-        opened. One transaction: all of it is recorded, or none."""
+        opened or reopened. An open case follows its declaration's latest decision whatever
+        the corridor, green included (see `_follow`); a decided case is reopened by a yellow
+        or red one and left alone by a green one. One transaction: all of it is recorded, or
+        none."""
         from diversion.screening.records import keep
 
         opened: list[int] = []
@@ -105,18 +126,13 @@ class Cases:
                 keep(session, declaration, decision)
                 payload = decision.to_dict()
                 audit.append(session, actor, "decision", decision.declaration_id, payload)
-                if decision.corridor not in OPENING_CORRIDORS:
-                    continue
                 row = session.scalars(
                     select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
                 ).one_or_none()
                 if row is not None and not self.flow.is_final(row.status):
-                    row.decision, row.verdict, row.corridor = (
-                        payload,
-                        decision.verdict,
-                        decision.corridor,
-                    )
-                    row.updated_at = now
+                    self._follow(session, row, decision, payload, actor, now)
+                    continue
+                if decision.corridor not in OPENING_CORRIDORS:
                     continue
                 if row is not None:  # decided before, and screened again with a new verdict
                     before = row.status
@@ -221,6 +237,43 @@ class Cases:
             session.flush()
             self._action(session, row, actor, action, reason, before, detail)
             return Case.of(row)
+
+    def _follow(
+        self,
+        session: Any,
+        row: CaseRow,
+        decision: Decision,
+        payload: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> None:
+        """An open case takes the new decision, whatever its corridor. If the corridor or the
+        hits changed, a `decision_changed` action (status unchanged) says from what to what,
+        with the hits found and gone, in the case and the audit log. A green decision does not
+        close the case: an officer may be working on it, and a list that lost an entry by
+        mistake must not release goods by itself; the officer sees the green decision and
+        releases (without a second person, since nothing blocks any more)."""
+        before_corridor = row.corridor
+        old, new = hit_keys(row.decision.get("reasons", [])), hit_keys(payload["reasons"])
+        row.decision, row.verdict, row.corridor = payload, decision.verdict, decision.corridor
+        row.updated_at = now
+        if before_corridor == decision.corridor and old == new:
+            return
+        found, gone = sorted(new - old, key=str), sorted(old - new, key=str)
+        words = [f"screened again: {before_corridor} → {decision.corridor}"]
+        if found:
+            words.append("new: " + ", ".join(hit_label(h) for h in found))
+        if gone:
+            words.append("gone: " + ", ".join(hit_label(h) for h in gone))
+        detail = {
+            "corridor_before": before_corridor,
+            "corridor_after": decision.corridor,
+            "verdict": decision.verdict,
+            "new_hits": [list(h) for h in found],
+            "gone_hits": [list(h) for h in gone],
+        }
+        session.flush()
+        self._action(session, row, actor, DECISION_CHANGED, "; ".join(words), row.status, detail)
 
     def _action(
         self,
