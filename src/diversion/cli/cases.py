@@ -59,7 +59,12 @@ def _age(moment: datetime) -> str:
 @cases_app.command("ls")
 def cases_ls(
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    corridor: Annotated[str | None, typer.Option(help="Only yellow or red.")] = None,
+    corridor: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this corridor: red, yellow, or green for an open case screened green again."
+        ),
+    ] = None,
     assignee: Annotated[str | None, typer.Option(help="Only cases assigned to this user.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
     home: HomeOption = None,
