@@ -211,6 +211,7 @@ def test_a_green_screening_shows_on_an_open_case_and_leaves_a_decided_one_alone(
     unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
     [case_id] = cases.record_screening(screened(context, RED))
     cases.record_screening(screened(unlisted, RED))
+    assert [c.id for c in cases.find(corridor="green", open_only=True)] == [case_id]  # queued
     # green now: releasing no longer overrides a block, so one analyst releases it
     assert cases.act(case_id, "ana", "release", "cleared by the new list").status == "released"
     before = cases.get(case_id)

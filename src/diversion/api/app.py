@@ -380,7 +380,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
     def cases_list(
         user: Viewer,
         status: Annotated[str | None, Query(max_length=30)] = None,
-        corridor: Annotated[str | None, Query(pattern="^(yellow|red)$")] = None,
+        corridor: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
         assignee: Annotated[str | None, Query(max_length=60)] = None,
         open_only: bool = True,
     ) -> list[schemas.CaseOut]:

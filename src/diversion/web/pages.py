@@ -175,7 +175,7 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
         session_user(request)
         corridor = request.query_params.get("corridor")
         found = Cases(store).find(
-            corridor=corridor if corridor in ("yellow", "red") else None, open_only=True
+            corridor=corridor if corridor in ("green", "yellow", "red") else None, open_only=True
         )
         rows = [(case, _age_bucket(case.opened_at)) for case in found]
         return render(request, "queue.html.j2", rows=rows, statuses=workflow().statuses)
