@@ -198,3 +198,19 @@ def test_rules_ls_and_show_give_each_parameter_its_type_default_and_meaning(
     assert "The most matches reported per party" in shown.stdout
     missing = run("rules", "show", "party.sanctiond", "--home", str(home), cwd=tmp_path)
     assert missing.returncode == 2 and "no such rule 'party.sanctiond'" in missing.stderr
+
+
+def test_the_docs_rules_file_is_valid_and_name_every_parameter_type(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "control-lists.md"
+    section = docs.read_text(encoding="utf-8").split("## Tuning the rules")[1].split("\n## ")[0]
+    example = section.split("```yaml\n")[1].split("```")[0]
+    path = tmp_path / "rules.yml"
+    path.write_text(example, encoding="utf-8")
+    tuned = apply_config(load_catalogue(), path)
+    assert tuned.disabled == {"goods.controlled"}
+    assert tuned["goods.reexport_ban"].params["goods"] == "all"
+    table = section.split("| type | a value is |")[1].split("\n\n")[0]
+    documented = set(
+        re.findall(r"`([a-z_]+)`", "".join(r.split("|")[1] for r in table.split("\n")[2:]))
+    )
+    assert documented == set(TYPES)
