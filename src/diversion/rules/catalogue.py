@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diversion.reference import ReferenceData, describe, load_yaml, package_file
+import yaml
+
+from diversion.reference import ReferenceData, describe, package_file
 from diversion.rules.params import Param, Vocabulary, declare, joined
 
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -82,7 +84,9 @@ def vocabulary(severities: Mapping[str, str], rule_ids: set[str]) -> Vocabulary:
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
     path = path or package_file("diversion.rules", "data/catalogue.yml")
-    raw = load_yaml(path)
+    # libyaml when there is one: the declared catalogue is long, and every context loads it
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     severities = dict(raw["severities"])
     if set(severities) != set(SEVERITY_ORDER):
         raise ValueError(f"{path}: severities must be exactly {', '.join(SEVERITY_ORDER)}")
