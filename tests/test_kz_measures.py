@@ -256,7 +256,7 @@ def test_a_broken_suspension_in_a_rules_file_is_reported(tmp_path: Path) -> None
     assert "item 1: valid_from must be a date (YYYY-MM-DD) or null, not 'soon'" in errors[0]
     assert "item 1: unknown key 'until'" in errors[1]
     assert "item 2 must be a mapping" in errors[2]
-    assert "item 1: lists must be a list, not 'chpl'" in errors[3]
+    assert "item 1: lists must be a list of control-list ids, not 'chpl'" in errors[3]
     assert "item 1: valid_to must be a date" in errors[4]
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from diversion import __version__
 from diversion.cli import goods as goods_cli
@@ -38,6 +39,7 @@ from diversion.rules import (
 
 if TYPE_CHECKING:  # the commands import what they use: every command starts fast
     from diversion.declarations import Declaration
+    from diversion.rules.params import Param
     from diversion.screening.context import ScreeningContext
     from diversion.screening.imports import Imports
     from diversion.screening.records import DeclarationRecords
@@ -294,7 +296,8 @@ def rules_ls(
     home: HomeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with parameters.")] = False,
 ) -> None:
-    """List every rule: id, severity, title and source, as tuned by the rules file."""
+    """List every rule: id, severity, title and source, as tuned by the rules file; with
+    --json also each parameter's value, and its type, default and description."""
     where = Home.resolve(home)
     catalogue = load_config(load_catalogue(), checked_rules_file(rules, where))
     if as_json:
@@ -305,6 +308,10 @@ def rules_ls(
                 "severity": rule.severity,
                 "title": rule.title,
                 "params": rule.params,
+                "parameters": {
+                    name: {**param.describe(), "default": param.default}
+                    for name, param in rule.declared.items()
+                },
                 "rationale": rule.rationale,
                 "source": rule.source,
             }
@@ -322,6 +329,49 @@ def rules_ls(
         off = rule.id in catalogue.disabled
         table.add_row(rule.id, "off" if off else rule.severity, rule.title, rule.source)
     out_console.print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A reason code.")],
+    rules: RulesOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Show one rule as tuned by the rules file: its parameters with their type, value and
+    meaning, its rationale and source."""
+    where = Home.resolve(home)
+    catalogue = load_config(load_catalogue(), checked_rules_file(rules, where))
+    if rule_id not in catalogue.rules:
+        fail(f"no such rule {rule_id!r} (`diversion rules ls` lists them)", 2)
+    rule = catalogue[rule_id]
+    state = "off" if rule.id in catalogue.disabled else rule.severity
+    out_console.print(f"[bold]{rule.id}[/bold] ({state}): {rule.title}", highlight=False)
+    table = Table(title="parameters" + (" (none)" if not rule.declared else ""))
+    for column in ("parameter", "type", "value", "meaning"):
+        table.add_column(column, overflow="fold")
+    for name, param in rule.declared.items():
+        value = _shown(rule.params.get(name))
+        if rule.params.get(name) != param.default:
+            value += f" (default {_shown(param.default)})"
+        table.add_row(*map(Text, (name, _type_of(param), value, param.description)))
+        for field_name, spec in param.fields.items():
+            table.add_row(*map(Text, (f"  .{field_name}", _type_of(spec), "", spec.description)))
+    if rule.declared:
+        out_console.print(table)
+    out_console.print(f"rationale: {rule.rationale}", highlight=False)
+    out_console.print(f"source: {rule.source}", highlight=False)
+
+
+def _type_of(param: Param) -> str:
+    choices = f" ({' | '.join(param.choices)})" if param.choices else ""
+    return param.expected + choices
+
+
+def _shown(value: object) -> str:
+    """A parameter value on one line; a list of items by their ids."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return ", ".join(str(item.get("id", "?")) for item in value)
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 @rules_app.command("check")

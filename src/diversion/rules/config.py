@@ -14,14 +14,15 @@ The catalogue ships with the package; an authority or a bank adapts it with a sm
       licence.catch_all:
         enabled: false
 
-Only rules and parameters the catalogue knows can be set, each to a value of the catalogue's
-type, so that a typo never silently leaves the default in force. Every fault is reported as
-file:line: field: reason, all at once. The file is fingerprinted into the decisions.
+Only rules and parameters the catalogue knows can be set, each to a value of the type the
+catalogue declares for it (`params.py`: a number, a date, a country-group id, a list of
+procedures...), so that a typo never silently leaves the default in force. Every fault is
+reported as file:line: field: reason, all at once. The file is fingerprinted into the decisions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -58,71 +59,6 @@ def _pairs(node: yaml.MappingNode) -> Iterator[tuple[str, yaml.Node, int]]:
 def _plain(node: yaml.Node) -> Any:
     """A node's value as safe_load reads it (dates, numbers, lists, mappings)."""
     return yaml.safe_load(yaml.serialize(node))
-
-
-def _fits(default: Any, value: Any) -> bool:
-    """Whether a value may replace a parameter's default: the same kind of value."""
-    if default is None or isinstance(default, date):
-        return value is None or isinstance(value, date)
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, int | float):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(default, str):
-        # a list id parameter may be `all` or a list of ids
-        return isinstance(value, str) or (default == "all" and isinstance(value, list))
-    if isinstance(default, list):
-        return isinstance(value, list) or value == "all"
-    if isinstance(default, Mapping):
-        return isinstance(value, Mapping)
-    return isinstance(value, type(default))
-
-
-def _item_faults(default: list[Any], value: list[Any]) -> list[str]:
-    """Why the items of a value do not fit a default that is a list of mappings (a ban, a
-    suspension): each item must be a mapping of keys the default's items have, each of the
-    kind the default gives it. Empty when the value fits, or the default holds no mappings."""
-    shapes = [item for item in default if isinstance(item, Mapping)]
-    if not shapes:
-        return []
-    known: dict[str, list[Any]] = {}
-    for shape in shapes:
-        for key, example in shape.items():
-            known.setdefault(key, []).append(example)
-    faults: list[str] = []
-    for n, item in enumerate(value, start=1):
-        if not isinstance(item, Mapping):
-            faults.append(f"item {n} must be a mapping of {', '.join(known)}")
-            continue
-        for key, given in item.items():
-            if key not in known:
-                faults.append(f"item {n}: unknown key {key!r} ({', '.join(known)})")
-                continue
-            # a key that is null in every default item is a date, as a null parameter is
-            examples = [e for e in known[key] if e is not None] or [None]
-            if given is None:
-                continue
-            if all(e is None or isinstance(e, date) for e in examples) and not isinstance(
-                given, date
-            ):
-                faults.append(f"item {n}: {key} must be a date (YYYY-MM-DD) or null, not {given!r}")
-            elif not any(_fits(e, given) for e in examples):
-                faults.append(f"item {n}: {key} must be {_kind(examples[0])}, not {given!r}")
-    return faults
-
-
-def _kind(value: Any) -> str:
-    if value is None or isinstance(value, date):
-        return "a date (YYYY-MM-DD) or null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return "text"
 
 
 def apply_config(catalogue: Catalogue, path: Path) -> Catalogue:
@@ -183,28 +119,17 @@ def apply_config(catalogue: Catalogue, path: Path) -> Catalogue:
                         continue
                     params = dict(rule.params)
                     for param, param_node, param_line in _pairs(value_node):
-                        if param not in rule.params:
-                            known = ", ".join(rule.params) or "none"
+                        declared = rule.declared.get(param)
+                        if declared is None:
+                            known = ", ".join(rule.declared) or "none"
                             fault(param_line, f"{field}.{param}", f"unknown parameter ({known})")
                             continue
                         new = _plain(param_node)
-                        if not _fits(rule.params[param], new):
-                            fault(
-                                param_line,
-                                f"{field}.{param}",
-                                f"must be {_kind(rule.params[param])}, not {new!r}",
-                            )
-                            continue
-                        faults = (
-                            _item_faults(rule.params[param], new)
-                            if isinstance(rule.params[param], list) and isinstance(new, list)
-                            else []
-                        )
+                        faults = declared.faults(new, catalogue.vocabulary)
                         for reason in faults:
                             fault(param_line, f"{field}.{param}", reason)
-                        if faults:
-                            continue
-                        params[param] = new
+                        if not faults:
+                            params[param] = new
                     rule = replace(rule, params=params)
                 else:
                     fault(setting_line, field, f"unknown setting ({', '.join(RULE_KEYS)})")

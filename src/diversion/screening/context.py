@@ -125,17 +125,11 @@ class ScreeningContext:
         loaded = {control_list.id for control_list in self.goods}
         problems = []
         for rule in self.catalogue.active.values():
-            named: list[str] = []
-            for key in ("lists", "skip_lists", "dispatch_lists", "manufacture_lists"):
-                value = rule.params.get(key)
-                if isinstance(value, list):
-                    named += [str(v) for v in value]
-            for ban in rule.params.get("origin_bans") or ():
-                named += [str(v) for v in ban.get("lists", ())]
+            named = rule.named("control_lists", "control_list_ids")
             problems += [
                 f"rule {rule.id} names control list {list_id!r}, which is not loaded "
                 f"(loaded: {', '.join(sorted(loaded))})"
-                for list_id in dict.fromkeys(named)
+                for list_id in named
                 if list_id not in loaded
             ]
         return problems
