@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from diversion.cases.audit import AuditLog
 from diversion.cases.rescreen import rescreen
 from diversion.cases.users import Users
 from diversion.cases.workflow import Cases
 from diversion.screening import ScreeningContext
 from diversion.screening.pipeline import Screener
 from diversion.store import Store
+from diversion.store.audit import AuditLog
 from tests.test_cases import declaration
 
 TODAY = date(2024, 6, 1)

@@ -245,7 +245,7 @@ def users_ls(home: HomeOption = None, db: DbOption = None) -> None:
 @audit_app.command("verify")
 def audit_verify(home: HomeOption = None, db: DbOption = None) -> None:
     """Recompute the hash chain; exit 1 and name every entry that was changed or removed."""
-    from diversion.cases.audit import AuditLog
+    from diversion.store.audit import AuditLog
 
     _, store = store_for(home, db)
     count, problems = AuditLog(store).verify()
@@ -264,7 +264,7 @@ def audit_replay(
 ) -> None:
     """What was known and decided about a declaration, in order: each screening with its
     verdict, reasons and reference data, the case, and every action with who and why."""
-    from diversion.cases.audit import AuditLog
+    from diversion.store.audit import AuditLog
 
     _, store = store_for(home, db)
     entries = list(AuditLog(store).entries(subject=declaration_id))

@@ -20,7 +20,6 @@ from followthemoney.proxy import EntityProxy
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from diversion.cases import audit
 from diversion.lists.diff import Diff, diff_entities
 from diversion.lists.importers import (
     IMPORTER_VERSION,
@@ -33,7 +32,7 @@ from diversion.lists.importers import (
 from diversion.lists.importers.base import merge_parsed
 from diversion.lists.model import SanctionsList, unresolved_references
 from diversion.reference import ReferenceData, file_sha256
-from diversion.store import Store
+from diversion.store import Store, audit
 from diversion.store.models import EntityRow, SanctionsListRow, SnapshotRow
 
 BATCH = 2000
