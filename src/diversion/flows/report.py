@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from diversion.files import AtomicFile
 from diversion.flows.charts import plotly_figure, write_png
 from diversion.flows.detectors import DETECTORS, Options
 from diversion.flows.findings import Finding, write_findings
 from diversion.flows.store import Load
-from diversion.screening.output import AtomicFile
 
 CHARTS_PER_DETECTOR = 8
 
