@@ -14,7 +14,7 @@ from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
 from diversion.cases.errors import PermissionDenied, WorkflowError
-from diversion.cases.suppressions import Suppressions, entity_data
+from diversion.cases.suppressions import Suppressions
 from diversion.cases.users import Users
 from diversion.cases.workflow import Cases
 from diversion.cli.app import app
@@ -22,6 +22,7 @@ from diversion.cli.common import err_console, out_console
 from diversion.declarations import Declaration
 from diversion.home import Home
 from diversion.lists import demo_list
+from diversion.matching.suppressions import entity_data
 from diversion.screening import ScreeningContext
 from diversion.screening.decision import Decision
 from diversion.screening.pipeline import Screener as Pipeline

@@ -16,7 +16,6 @@ from diversion.matching.suppressions import (
     Suppression,
     SuppressionSet,
     all_suppressions,
-    entity_data,
     entity_fingerprint,
     party_fingerprint,
     party_key,
@@ -25,8 +24,6 @@ from diversion.matching.suppressions import (
 )
 from diversion.store import Store, audit
 from diversion.store.models import SuppressionRow, UserRow
-
-__all__ = ["Suppression", "SuppressionSet", "Suppressions", "entity_data"]
 
 DEFAULT_DAYS = SUPPRESSION_DAYS
 MAX_DAYS = 3 * 365

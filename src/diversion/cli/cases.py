@@ -173,7 +173,7 @@ def cases_suppress(
 
 
 def _entity(lists: ListStore, entity_id: str) -> dict[str, Any]:
-    from diversion.cases.suppressions import entity_data
+    from diversion.matching.suppressions import entity_data
 
     for listing in lists.active_lists():
         entity = listing.entities.get(entity_id)
