@@ -266,6 +266,18 @@ def test_a_registry_is_kept_apart_from_the_sanctions_lists(
     assert lists.active("kz") == outcome.snapshot
 
 
+def test_a_registry_format_is_read_by_the_importer_its_part_hands_over(
+    any_store: Store,
+) -> None:
+    """The lists know no registry format: `network` passes its importer, with a list name."""
+    lists = ListStore(any_store)
+    with pytest.raises(ValueError, match="unknown list format 'registry-csv'"):
+        lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    with pytest.raises(ValueError, match="needs a list name"):
+        lists.import_files("registry-csv", DEMO_REGISTRY, kind="registry", read=read_registry_csv)
+    assert lists.lists("registry") == []
+
+
 def test_links_are_found_once_recorded_with_their_score(any_store: Store) -> None:
     lists = ListStore(any_store)
     lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry", read=read_registry_csv)

@@ -75,11 +75,15 @@ def _module(spec: Format) -> ModuleType:
     return import_module(f"diversion.lists.importers.{spec.module}")
 
 
-def importer(fmt: str) -> Importer:
+def list_format(fmt: str) -> Format:
     try:
-        spec = FORMATS[fmt]
+        return FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown list format {fmt!r}; known: {', '.join(FORMATS)}") from None
+
+
+def importer(fmt: str) -> Importer:
+    spec = list_format(fmt)
     loaded: Importer = getattr(_module(spec), spec.function)
     return loaded
 
@@ -87,7 +91,7 @@ def importer(fmt: str) -> Importer:
 def default_list_name(fmt: str) -> str:
     """The format's default list name; an importer that tells sources apart in the files
     (SDN or consolidated, CSL or DPL) names its own in `Parsed.list_name`."""
-    return FORMATS[fmt].default_list
+    return list_format(fmt).default_list
 
 
 def parts(fmt: str, paths: Sequence[Path]) -> list[list[Path]]:
@@ -95,7 +99,7 @@ def parts(fmt: str, paths: Sequence[Path]) -> list[list[Path]]:
     whose files are each a whole list, one per set for OFAC's CSV (SDN and consolidated), the
     paths as given for formats that read them together. The module's `parts` decides."""
     split: Callable[[Sequence[Path]], list[list[Path]]] | None = getattr(
-        _module(FORMATS[fmt]), "parts", None
+        _module(list_format(fmt)), "parts", None
     )
     return split(paths) if split is not None else [list(paths)]
 
@@ -109,5 +113,6 @@ __all__ = [
     "Parsed",
     "default_list_name",
     "importer",
+    "list_format",
     "parts",
 ]
