@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Ok
 
 from diversion.api.app import create_app
-from diversion.cases.audit import AuditLog
 from diversion.cases.users import Users
 from diversion.home import Home
 from diversion.store import Store, open_store
+from diversion.store.audit import AuditLog
 from tests.test_cases import BERKUT
 
 # more with DIVERSION_SCHEMATHESIS_EXAMPLES=200 for a longer hunt

@@ -13,10 +13,8 @@ import pytest
 from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
-from diversion.cases import audit
-from diversion.cases.audit import AuditLog
 from diversion.cases.errors import PermissionDenied, WorkflowError
-from diversion.cases.suppressions import Suppressions, entity_data
+from diversion.cases.suppressions import Suppressions
 from diversion.cases.users import Users
 from diversion.cases.workflow import Cases
 from diversion.cli.app import app
@@ -24,10 +22,12 @@ from diversion.cli.common import err_console, out_console
 from diversion.declarations import Declaration
 from diversion.home import Home
 from diversion.lists import demo_list
+from diversion.matching.suppressions import entity_data
 from diversion.screening import ScreeningContext
 from diversion.screening.decision import Decision
 from diversion.screening.pipeline import Screener as Pipeline
-from diversion.store import Store, open_store
+from diversion.store import Store, audit, open_store
+from diversion.store.audit import AuditLog
 from diversion.store.models import AuditRow, SuppressionRow
 from tests.conftest import row
 
@@ -263,6 +263,33 @@ def test_a_suppression_sets_aside_one_hit_and_lapses_when_the_entity_changes(
     assert (
         with_them.suppressions.hiding(RED.exporter.name, "KG", BERKUT, entity_data(entity)) is None
     )
+
+
+def test_a_suppression_covers_every_rule_that_rests_on_the_hit(
+    staffed: Store, context: ScreeningContext
+) -> None:
+    """Wheat (on no control list) for a consignee that matches a listed entity needs a licence
+    under catch-all control; once the hit is set aside as false, neither party.sanctioned nor
+    licence.catch_all may block on it."""
+    wheat = declaration(
+        declaration_id="R-3", consignee_name="ТОО «Беркут Аэро Трейд»", consignee_country="KZ"
+    )
+    before = Pipeline(context).screen(wheat)
+    codes = {r.code: r.severity for r in before.reasons}
+    assert codes.get("licence.catch_all") == "high" and codes.get("party.sanctioned") == "high"
+    [flagged] = [r for r in before.reasons if r.code == "licence.catch_all"]
+    assert [p["entity_id"] for p in flagged.evidence["parties"]] == [BERKUT]
+    assert before.corridor == "red"
+
+    entity = entity_data(demo_list().entities[BERKUT])
+    Suppressions(staffed).add("ana", wheat.consignee.name, "KZ", BERKUT, entity,
+                              "a different firm: BIN checked with the registry")  # fmt: skip
+    after = Pipeline(replace(context, suppressions=Suppressions(staffed).in_force())).screen(wheat)
+    assert "licence.catch_all" not in {r.code for r in after.reasons}
+    [hit] = [r for r in after.reasons if r.code == "party.sanctioned"]
+    assert hit.severity == "low" and "suppression" in hit.evidence
+    assert all(r.severity == "low" for r in after.reasons), after.reasons
+    assert after.corridor == "green"
 
 
 def test_expired_and_revoked_suppressions_hide_nothing(staffed: Store) -> None:

@@ -249,7 +249,9 @@ def test_a_registry_is_kept_apart_from_the_sanctions_lists(
     any_store: Store, tmp_path: Path
 ) -> None:
     lists = ListStore(any_store)
-    outcome = lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    outcome = lists.import_files(
+        "registry-csv", DEMO_REGISTRY, "kz", kind="registry", read=read_registry_csv
+    )
     assert outcome.created and lists.kind("kz") == "registry"
     assert lists.active_lists() == []  # never screened against as a sanctions list
     assert [r.reference.id for r in lists.active_lists("registry")] == ["kz"]
@@ -260,13 +262,25 @@ def test_a_registry_is_kept_apart_from_the_sanctions_lists(
     # a broken file leaves the active registry as it was
     broken = write_registry(tmp_path, [firm("a", "Alpha", incorporation_date="soon")], [])
     with pytest.raises(ListFormatError):
-        lists.import_files("registry-csv", broken, "kz", kind="registry")
+        lists.import_files("registry-csv", broken, "kz", kind="registry", read=read_registry_csv)
     assert lists.active("kz") == outcome.snapshot
+
+
+def test_a_registry_format_is_read_by_the_importer_its_part_hands_over(
+    any_store: Store,
+) -> None:
+    """The lists know no registry format: `network` passes its importer, with a list name."""
+    lists = ListStore(any_store)
+    with pytest.raises(ValueError, match="unknown list format 'registry-csv'"):
+        lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    with pytest.raises(ValueError, match="needs a list name"):
+        lists.import_files("registry-csv", DEMO_REGISTRY, kind="registry", read=read_registry_csv)
+    assert lists.lists("registry") == []
 
 
 def test_links_are_found_once_recorded_with_their_score(any_store: Store) -> None:
     lists = ListStore(any_store)
-    lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry")
+    lists.import_files("registry-csv", DEMO_REGISTRY, "kz", kind="registry", read=read_registry_csv)
     listing = lists.load(
         lists.import_files(
             "ftm", [package_file("diversion", "data/demo/sanctions.ftm.jsonl")], "demo"

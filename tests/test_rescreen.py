@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from diversion.cases.audit import AuditLog
 from diversion.cases.rescreen import rescreen
 from diversion.cases.users import Users
 from diversion.cases.workflow import Cases
 from diversion.screening import ScreeningContext
 from diversion.screening.pipeline import Screener
 from diversion.store import Store
+from diversion.store.audit import AuditLog
 from tests.test_cases import declaration
 
 TODAY = date(2024, 6, 1)
@@ -125,7 +125,7 @@ def test_an_open_case_takes_a_green_rescreen_and_says_so(
 ) -> None:
     """Issue 20: the entity leaves the list; the open case shows green, still open, with the
     change as a `decision_changed` action by `system` in the case and the audit log."""
-    from diversion.cases import audit
+    from diversion.store import audit
     from diversion.cases.workflow import DECISION_CHANGED
 
     unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)

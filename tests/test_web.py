@@ -19,10 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from diversion.api.app import create_app
-from diversion.cases.audit import AuditLog
 from diversion.cases.users import Users
 from diversion.home import Home
 from diversion.store import Store, open_store
+from diversion.store.audit import AuditLog
 from diversion.web.i18n import check_catalogs
 from diversion.web.pages import SESSION_COOKIE, csrf_token
 from tests import browser

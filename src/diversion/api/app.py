@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from diversion import __version__
 from diversion.api import schemas
-from diversion.api.signin import LoginLimiter, TooManyLogins
 from diversion.cases.errors import PermissionDenied, WorkflowError
+from diversion.cases.signin import LoginLimiter, TooManyLogins
 from diversion.cases.users import User, Users
 from diversion.cases.workflow import Case, Cases, workflow
 from diversion.declarations import Declaration

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from diversion.cases import audit
 from diversion.cases.policy import RESCREEN_DAYS
 from diversion.cases.workflow import OPENING_CORRIDORS, Cases, HitKey, hit_keys, workflow
 from diversion.declarations import Declaration
@@ -24,7 +23,7 @@ from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
 from diversion.screening.pipeline import Screener
 from diversion.screening.records import keep
-from diversion.store import Store
+from diversion.store import Store, audit
 from diversion.store.models import CaseRow, ScreenedDeclarationRow
 
 DEFAULT_DAYS = RESCREEN_DAYS

@@ -13,9 +13,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from diversion.cases import audit
 from diversion.cases.workflow import workflow
-from diversion.store import Store
+from diversion.store import Store, audit
 from diversion.store.models import ApiTokenRow, UserRow
 
 HASHER = PasswordHasher()  # argon2id with the library's current parameters (hashes nothing yet)

@@ -9,21 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 
-from diversion.cases import audit
 from diversion.cases.errors import PermissionDenied, WorkflowError
 from diversion.cases.policy import ActionRule as ActionRule
 from diversion.cases.policy import Workflow as Workflow
 from diversion.cases.policy import workflow as workflow
-from diversion.store import Store
+from diversion.declarations import Declaration
+from diversion.screening.decision import Decision
+from diversion.screening.records import keep
+from diversion.store import Store, audit
 from diversion.store.models import CaseActionRow, CaseRow, UserRow
-
-if TYPE_CHECKING:  # screening imports the suppressions of this package
-    from diversion.declarations import Declaration
-    from diversion.screening.decision import Decision
 
 SYSTEM = audit.SYSTEM
 OPENING_CORRIDORS = ("yellow", "red")
@@ -116,8 +114,6 @@ class Cases:
         the corridor, green included (see `_follow`); a decided case is reopened by a yellow
         or red one and left alone by a green one. One transaction: all of it is recorded, or
         none."""
-        from diversion.screening.records import keep
-
         opened: list[int] = []
         now = datetime.now(UTC)
         with self.store.transaction() as session:

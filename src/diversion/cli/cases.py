@@ -178,7 +178,7 @@ def cases_suppress(
 
 
 def _entity(lists: ListStore, entity_id: str) -> dict[str, Any]:
-    from diversion.cases.suppressions import entity_data
+    from diversion.matching.suppressions import entity_data
 
     for listing in lists.active_lists():
         entity = listing.entities.get(entity_id)
@@ -250,7 +250,7 @@ def users_ls(home: HomeOption = None, db: DbOption = None) -> None:
 @audit_app.command("verify")
 def audit_verify(home: HomeOption = None, db: DbOption = None) -> None:
     """Recompute the hash chain; exit 1 and name every entry that was changed or removed."""
-    from diversion.cases.audit import AuditLog
+    from diversion.store.audit import AuditLog
 
     _, store = store_for(home, db)
     count, problems = AuditLog(store).verify()
@@ -269,7 +269,7 @@ def audit_replay(
 ) -> None:
     """What was known and decided about a declaration, in order: each screening with its
     verdict, reasons and reference data, the case, and every action with who and why."""
-    from diversion.cases.audit import AuditLog
+    from diversion.store.audit import AuditLog
 
     _, store = store_for(home, db)
     entries = list(AuditLog(store).entries(subject=declaration_id))

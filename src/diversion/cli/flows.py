@@ -109,7 +109,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def _write_rejected(result: LoadResult, path: Path) -> None:
     from diversion.csv_output import CsvWriter
-    from diversion.screening.output import AtomicFile
+    from diversion.files import AtomicFile
 
     with AtomicFile(path) as handle:
         writer = CsvWriter(handle, ("file", "line", "field", "reason"), lineterminator="\n")

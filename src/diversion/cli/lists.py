@@ -21,6 +21,7 @@ from diversion.lists.fetch import SOURCES
 from diversion.lists.importers import FORMATS
 
 if TYPE_CHECKING:  # the commands import what they use: every command starts fast
+    from diversion.lists.importers import Importer
     from diversion.lists.snapshots import ImportOutcome, ListStore
     from diversion.lists.snapshots import Progress as ProgressFn
 
@@ -95,9 +96,11 @@ def import_snapshot(
     *,
     replace: bool = False,
     allow_shrink: bool = False,
+    read: Importer | None = None,
 ) -> bool:
     """Import files as new snapshots (one per source among them) and report them; on a fault
-    or a refusal, say that nothing changed. True when a new snapshot became active."""
+    or a refusal, say that nothing changed. True when a new snapshot became active. `read`:
+    the importer of a format that is not a list format (a registry's)."""
     from diversion.lists.importers import ListFormatError
     from diversion.lists.snapshots import ImportRefused, Shrink
 
@@ -114,7 +117,7 @@ def import_snapshot(
         with snapshot_progress(f"Reading {', '.join(p.name for p in paths)}") as update:
             outcomes = lists.import_all(
                 fmt, paths, list_name, progress=update, kind=kind,
-                replace=replace, allow_shrink=allow_shrink, confirm=confirm,
+                replace=replace, allow_shrink=allow_shrink, confirm=confirm, read=read,
             )  # fmt: skip
     except (ListFormatError, ImportRefused) as exc:
         if list_name:
@@ -191,10 +194,10 @@ def import_(
     from diversion.lists.snapshots import ListStore
     from diversion.screening.records import DeclarationRecords
 
-    if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "registry-csv":
         fail("a registry is not a sanctions list: use `diversion network import`", 2)
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     if fmt == "mapped-csv":
         paths, list_name = mapped_paths(paths, mapping, list_name)
     elif mapping is not None:

@@ -47,12 +47,14 @@ def import_(
     """Import a registry as a new snapshot (whole or not at all), then link its companies and
     people to the active lists with the matching engine, recording each link and its score."""
     from diversion.lists.snapshots import ListStore
+    from diversion.network.registry_csv import read_registry_csv
 
     if fmt not in FORMATS:
         fail(f"unknown registry format {fmt!r}; use one of: {', '.join(FORMATS)}", 2)
     where, store = store_for(home, db)
     lists = ListStore(store)
-    import_snapshot(lists, fmt, paths, name, kind="registry")
+    read = read_registry_csv if fmt == "registry-csv" else None  # ftm is a list format
+    import_snapshot(lists, fmt, paths, name, kind="registry", read=read)
     if fmt == "registry-csv":
         active = lists.active(name)
         assert active is not None  # imported, or identical to the active snapshot
@@ -130,10 +132,10 @@ def show(
 ) -> None:
     """An entity's owners, holdings, officers and posts, its links to listed entities, and
     any chain of ownership from a listed party; optionally its neighbourhood as FtM or SVG."""
+    from diversion.files import AtomicFile
     from diversion.network.export import subgraph, to_ftm, to_svg
     from diversion.network.neighbourhood import neighbourhood
     from diversion.network.ownership import RULES
-    from diversion.screening.output import AtomicFile
 
     where, store = store_for(home, db)
     network = _network(where, store)

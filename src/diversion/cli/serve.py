@@ -25,6 +25,7 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
     from diversion.cases.workflow import Cases
     from diversion.declarations import read_declarations
     from diversion.lists.snapshots import ListStore
+    from diversion.network.registry_csv import read_registry_csv
     from diversion.screening.context import ScreeningContext
     from diversion.screening.pipeline import Screener
     from diversion.screening.records import DeclarationRecords
@@ -45,6 +46,7 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
             [folder / "entities.csv", folder / "relations.csv"],
             "demo-registry",
             kind="registry",
+            read=read_registry_csv,
         )
     if not len(DeclarationRecords(store)):
         read = read_declarations(package_file("diversion", "data/demo/declarations.csv"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from diversion.csv_output import CsvWriter
-from diversion.screening.output import AtomicFile
+from diversion.files import AtomicFile
 
 COLUMNS = (
     "detector",

@@ -8,6 +8,7 @@ an air-gapped analyst's machine and can be attached to a case as one file.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,11 +17,11 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from diversion.files import AtomicFile
 from diversion.flows.charts import plotly_figure, write_png
 from diversion.flows.detectors import DETECTORS, Options
 from diversion.flows.findings import Finding, write_findings
 from diversion.flows.store import Load
-from diversion.screening.output import AtomicFile
 
 CHARTS_PER_DETECTOR = 8
 
@@ -37,8 +38,7 @@ class Section:
 
 def _about(name: str) -> str:
     """The first paragraph of the detector's module docstring: what it looks for, and why."""
-    module = DETECTORS[name].__module__
-    doc = __import__(module, fromlist=["__doc__"]).__doc__ or ""
+    doc = sys.modules[DETECTORS[name].__module__].__doc__ or ""
     return re.sub(r"\s+", " ", doc.strip().split("\n\n")[0])
 
 

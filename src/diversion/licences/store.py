@@ -26,7 +26,6 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from diversion.cases import audit
 from diversion.declarations import Declaration
 from diversion.declarations.errors import InputError
 from diversion.licences.assess import DRAWING_PROCEDURES, Assessment, Draw, Finding, assess
@@ -34,7 +33,7 @@ from diversion.licences.csv_format import read_licences
 from diversion.licences.model import Licence, LicenceState, from_milli, licence_key, to_milli
 from diversion.licences.register import LicenceRegister, content_sha256
 from diversion.reference import ReferenceData, file_sha256
-from diversion.store import Store
+from diversion.store import Store, audit
 from diversion.store.models import (
     AcceptedDeclarationRow,
     Base,

@@ -20,10 +20,10 @@ from followthemoney.proxy import EntityProxy
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from diversion.cases import audit
 from diversion.lists.diff import Diff, diff_entities
 from diversion.lists.importers import (
     IMPORTER_VERSION,
+    Importer,
     ListFormatError,
     Parsed,
     default_list_name,
@@ -33,7 +33,7 @@ from diversion.lists.importers import (
 from diversion.lists.importers.base import merge_parsed
 from diversion.lists.model import SanctionsList, unresolved_references
 from diversion.reference import ReferenceData, file_sha256
-from diversion.store import Store
+from diversion.store import Store, audit
 from diversion.store.models import EntityRow, SanctionsListRow, SnapshotRow
 
 BATCH = 2000
@@ -204,11 +204,12 @@ class ListStore:
         replace: bool = False,
         allow_shrink: bool = False,
         confirm: Confirm | None = None,
+        read: Importer | None = None,
     ) -> ImportOutcome:
         """Import files of one source as the new active snapshot of one list (see `import_all`)."""
         (outcome,) = self.import_all(
             fmt, paths, list_name, progress, kind,
-            replace=replace, allow_shrink=allow_shrink, confirm=confirm, one_list=True,
+            replace=replace, allow_shrink=allow_shrink, confirm=confirm, one_list=True, read=read,
         )  # fmt: skip
         return outcome
 
@@ -224,6 +225,7 @@ class ListStore:
         allow_shrink: bool = False,
         confirm: Confirm | None = None,
         one_list: bool = False,
+        read: Importer | None = None,
     ) -> list[ImportOutcome]:
         """Parse `paths` as `fmt` and make each source among them the active snapshot of its
         list: `list_name`, else the source's default (`ofac-sdn`, `ofac-cons`, `bis-dpl` ...).
@@ -235,10 +237,16 @@ class ListStore:
         written): a list whose active snapshot is of another source, unless `replace`; a
         snapshot that would drop most of the active one, unless `allow_shrink` or `confirm`
         says yes; files of several sources when `one_list`. Files identical to the active
-        snapshot's make no new snapshot."""
+        snapshot's make no new snapshot.
+
+        `fmt` is one of the list formats (`lists.importers.FORMATS`), or, with `read`, the name
+        of a format a part above the lists reads itself (a registry's): the files are read
+        whole by `read` into the list `list_name`."""
+        if read is not None and list_name is None:
+            raise ValueError(f"importing {fmt!r} with its own importer needs a list name")
         outcomes: list[ImportOutcome] = []
         planned: list[_Planned] = []
-        for part_paths, parsed in self._read(fmt, paths, list_name, outcomes):
+        for part_paths, parsed in self._read(fmt, paths, list_name, outcomes, read):
             name = list_name or parsed.list_name or default_list_name(fmt)
             files, sha256 = _fingerprint(part_paths)
             where = _joined(part_paths)
@@ -292,13 +300,15 @@ class ListStore:
         paths: Sequence[Path],
         list_name: str | None,
         unchanged: list[ImportOutcome],
+        read: Importer | None = None,
     ) -> list[tuple[list[Path], Parsed]]:
         """Each source among the paths with its files, parsed; parts of one source merged.
         A part whose files an active snapshot already holds (same format) is not read: its
         outcome goes to `unchanged`."""
-        read = importer(fmt)
+        split = [list(paths)] if read is not None else parts(fmt, paths)
+        read = read or importer(fmt)
         by_source: dict[str, list[tuple[list[Path], Parsed]]] = {}
-        for part in parts(fmt, paths):
+        for part in split:
             same = self._holding(fmt, part, list_name)
             if same is not None:
                 unchanged.append(ImportOutcome(same, created=False))

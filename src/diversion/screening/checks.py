@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from diversion.cases.suppressions import Suppression, entity_data
 from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
 from diversion.goods import Hit
 from diversion.goods.terms import controlled_terms
 from diversion.licences.model import licence_key
+from diversion.matching.suppressions import Suppression, entity_data
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason, role_name
@@ -320,9 +320,12 @@ def goods_defence_suspension(
 
 
 def _flagged(
-    ctx: ScreeningContext, name: str, identifier: str | None, params: Mapping[str, Any]
+    ctx: ScreeningContext, party: Any, params: Mapping[str, Any]
 ) -> Iterator[dict[str, Any]]:
-    """Listed or military matches of one party, with why each counts."""
+    """Listed or military matches of one party, with why each counts. A hit an officer set
+    aside as false (a suppression) is not one: it counts for no rule, as for party.sanctioned."""
+    name = party.name
+    identifier = getattr(party, "id", None)
     listed_topics = set(params["listed_topics"])
     military_topics = set(params["military_topics"])
     words = [
@@ -332,6 +335,8 @@ def _flagged(
     for matcher in ctx.matchers:
         listing = matcher.list
         for match in matcher.match(name, identifier, cutoff=float(params["min_score"])):
+            if _suppressed(ctx, party, listing, match.entity_id) is not None:
+                continue
             entity = listing.entities.get(match.entity_id)
             topics = set(entity.get("topics", quiet=True)) if entity is not None else set()
             sanctions = listing.sanctions.get(match.entity_id, ())
@@ -378,7 +383,7 @@ def licence_catch_all(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> I
     parties: list[dict[str, Any]] = []
     for role, party in decl.parties():
         if role in params["roles"]:
-            for flag in _flagged(ctx, party.name, getattr(party, "id", None), params):
+            for flag in _flagged(ctx, party, params):
                 parties.append({"role": role, **flag})
     if not parties:
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diversion.cases.suppressions import Suppressions, SuppressionSet
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.goods import ControlList, ControlLists, load_chpl, load_control_lists
 from diversion.licences import LicenceRegister, LicenceStore, demo_register
@@ -13,6 +12,7 @@ from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher, cached_matcher
 from diversion.matching.addresses import AddressIndex, listed_addresses
+from diversion.matching.suppressions import SuppressionSet, suppressions_in_force
 from diversion.matching.vocabulary import references as name_tables
 from diversion.network.bundled import demo_network
 from diversion.network.graph import Network
@@ -45,7 +45,7 @@ class ScreeningContext:
     # The goods' earlier imports, for the route rules (`--imports`, import declarations); the
     # batch's import declarations are added to it by `screen_file`
     imports: Imports | None = None
-    # False hits officers set aside (diversion.cases.suppressions); None: none apply
+    # False hits officers set aside (diversion.matching.suppressions); None: none apply
     suppressions: SuppressionSet | None = None
 
     def __post_init__(self) -> None:
@@ -114,7 +114,7 @@ class ScreeningContext:
                 control_lists=load_control_lists(user_dir=control_lists_dir),
                 licences=LicenceStore(store).register(),
                 network=NetworkStore(store).network(lists, matchers),
-                suppressions=Suppressions(store).in_force(),
+                suppressions=suppressions_in_force(store),
             ),
             fallback,
         )

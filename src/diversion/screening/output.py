@@ -1,21 +1,19 @@
 """Writing decisions and input errors as JSON Lines or CSV, atomically.
 
 A file is written to a temporary name beside its target and renamed into place, so a crash
-never leaves a half-written results file. CSV cells that a spreadsheet would run as formulas
-are escaped (diversion.csv_output).
+never leaves a half-written results file (diversion.files). CSV cells that a spreadsheet would
+run as formulas are escaped (diversion.csv_output).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 
 from diversion.csv_output import CsvWriter
 from diversion.declarations import InputError
+from diversion.files import AtomicFile
 from diversion.screening.decision import Decision
 
 OUTPUT_FORMATS = ("jsonl", "csv")
@@ -30,29 +28,6 @@ DECISION_COLUMNS = (
     "evidence",
 )
 ERROR_COLUMNS = ("file", "line", "field", "reason", "declaration_id")
-
-
-class AtomicFile:
-    """A file written whole or not at all: to a temporary file, then moved over the target."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> IO[str]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        self.handle.close()
-        if kind is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.tmp, 0o666 & ~umask)  # as an ordinary file, not mkstemp's 0600
-            os.replace(self.tmp, self.path)
-        else:
-            os.unlink(self.tmp)
 
 
 def errors_path(out: Path) -> Path:

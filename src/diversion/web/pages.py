@@ -21,8 +21,8 @@ from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from diversion.api.signin import TooManyLogins
 from diversion.cases.errors import WorkflowError
+from diversion.cases.signin import TooManyLogins
 from diversion.cases.users import User, Users
 from diversion.cases.workflow import Cases, workflow
 from diversion.home import Home

@@ -1,4 +1,8 @@
-"""List importers by format name. Each module turns one official format into FtM entities."""
+"""List importers by format name. Each module turns one official format into FtM entities.
+
+These are the formats of sanctions and other lists. A part above the lists with a format of its
+own (a company registry, `diversion.network.registry_csv`) hands its importer to
+`ListStore.import_files(read=...)`; it is not registered here."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from diversion.lazy import lazy_exports
@@ -26,7 +31,7 @@ else:  # FORMATS names the formats for the CLI's help without followthemoney
 
 @dataclass(frozen=True)
 class Format:
-    module: str
+    module: str  # in this package
     function: str
     default_list: str
     takes: str  # what the user passes, for help texts
@@ -53,10 +58,6 @@ FORMATS: dict[str, Format] = {
     ),
     "uk": Format("uk", "read_uk", "uk-sanctions", "the UK Sanctions List (FCDO)"),
     "ftm": Format("ftm", "read_ftm", "ftm", "FollowTheMoney entities, one JSON object per line"),
-    "registry-csv": Format(
-        "diversion.network.registry_csv", "read_registry_csv", "registry",
-        "a company registry: entities.csv and, optionally, relations.csv (docs/network.md)",
-    ),
     "csv": Format(
         "user_csv", "read_user_csv", "user",
         "a CSV with id, schema, name, aliases, country, identifiers, address, program, reason, "
@@ -69,31 +70,36 @@ FORMATS: dict[str, Format] = {
 }  # fmt: skip
 
 
-def importer(fmt: str) -> Importer:
+def _module(spec: Format) -> ModuleType:
+    """The format's module, imported when first used: the CLI's help needs only the names."""
+    return import_module(f"diversion.lists.importers.{spec.module}")
+
+
+def list_format(fmt: str) -> Format:
     try:
-        spec = FORMATS[fmt]
+        return FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown list format {fmt!r}; known: {', '.join(FORMATS)}") from None
-    name = spec.module if "." in spec.module else f"diversion.lists.importers.{spec.module}"
-    module = import_module(name)
-    loaded: Importer = getattr(module, spec.function)
+
+
+def importer(fmt: str) -> Importer:
+    spec = list_format(fmt)
+    loaded: Importer = getattr(_module(spec), spec.function)
     return loaded
 
 
 def default_list_name(fmt: str) -> str:
     """The format's default list name; an importer that tells sources apart in the files
     (SDN or consolidated, CSL or DPL) names its own in `Parsed.list_name`."""
-    return FORMATS[fmt].default_list
+    return list_format(fmt).default_list
 
 
 def parts(fmt: str, paths: Sequence[Path]) -> list[list[Path]]:
     """How the paths a user gave split into separately read parts: one per file for formats
     whose files are each a whole list, one per set for OFAC's CSV (SDN and consolidated), the
     paths as given for formats that read them together. The module's `parts` decides."""
-    spec = FORMATS[fmt]
-    name = spec.module if "." in spec.module else f"diversion.lists.importers.{spec.module}"
     split: Callable[[Sequence[Path]], list[list[Path]]] | None = getattr(
-        import_module(name), "parts", None
+        _module(list_format(fmt)), "parts", None
     )
     return split(paths) if split is not None else [list(paths)]
 
@@ -107,5 +113,6 @@ __all__ = [
     "Parsed",
     "default_list_name",
     "importer",
+    "list_format",
     "parts",
 ]

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
-from diversion.store import Store
+from diversion.store.engine import Store
 from diversion.store.models import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
