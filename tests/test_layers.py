@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cases",),
     ("flows",),
     ("selectivity",),  # not written yet: its place is kept
+    ("service",),  # what a front end asks of a home, done once (screening, re-screening)
     ("web",),  # the pages; the API mounts them and shares their session cookie
     ("api",),
     ("cli",),

@@ -125,8 +125,8 @@ def test_an_open_case_takes_a_green_rescreen_and_says_so(
 ) -> None:
     """Issue 20: the entity leaves the list; the open case shows green, still open, with the
     change as a `decision_changed` action by `system` in the case and the audit log."""
-    from diversion.store import audit
     from diversion.cases.workflow import DECISION_CHANGED
+    from diversion.store import audit
 
     unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
     listed = declaration(declaration_id="LISTED", declared_at=str(TODAY - timedelta(days=200)),

@@ -9,11 +9,10 @@ calls the same modules the CLI does.
 from __future__ import annotations
 
 import hmac
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -32,6 +31,7 @@ from diversion.declarations.errors import reason_of
 from diversion.flows.detectors import DETECTORS, Options
 from diversion.flows.detectors.common import register_goods
 from diversion.flows.store import FlowStore
+from diversion.goods import ControlListErrors
 from diversion.goods.bundled import USER_DIR, load_control_lists
 from diversion.home import Home
 from diversion.licences import LicenceStore
@@ -39,35 +39,13 @@ from diversion.lists import SanctionsList
 from diversion.lists.lookup import Found, find_entity
 from diversion.lists.snapshots import ListStore, Snapshot
 from diversion.matching.scoring import DEFAULT_THRESHOLD
-from diversion.screening.context import ScreeningContext
-from diversion.screening.pipeline import Screener
+from diversion.rules import RuleConfigError
+from diversion.service.screening import ContextError, ScreeningService
 from diversion.store import Store
 from diversion.web.pages import SESSION_COOKIE, csrf_token
 
 IDENTIFIER_PROPERTIES = ("registrationNumber", "taxNumber", "idNumber", "innCode", "ogrnCode")
 COUNTRY_PROPERTIES = ("country", "jurisdiction", "nationality", "citizenship")
-
-
-class Lists:
-    """The screening context for the active snapshots, rebuilt when they change."""
-
-    def __init__(self, home: Home, store: Store) -> None:
-        self.home, self.store = home, store
-        self.key: tuple[str, ...] | None = None
-        self.context: ScreeningContext | None = None
-        self.lock = threading.Lock()
-
-    def current(self) -> ScreeningContext:
-        key = tuple(s.id for _, s, _ in ListStore(self.store).lists() if s is not None)
-        with self.lock:
-            if self.context is None or key != self.key:
-                self.context, _ = ScreeningContext.for_store(
-                    self.store,
-                    index_cache=self.home.path("index"),
-                    control_lists_dir=self.home.root / USER_DIR,
-                )
-                self.key = key
-            return self.context
 
 
 def _snapshot(snapshot: Snapshot | None) -> dict[str, Any] | None:
@@ -177,16 +155,28 @@ def create_app(home: Home, store: Store) -> FastAPI:
     )
     users = Users(store)
     limiter = LoginLimiter()
-    lists = Lists(home, store)
+    screening = ScreeningService(home, store)
 
     app.state.users = users
     app.state.limiter = limiter
-    app.state.lists = lists
+    app.state.screening = screening
 
     @app.exception_handler(WorkflowError)
     async def workflow_error(_: Request, exc: WorkflowError) -> JSONResponse:
         status = 403 if isinstance(exc, PermissionDenied) else 409
         return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(ContextError)
+    @app.exception_handler(RuleConfigError)
+    @app.exception_handler(ControlListErrors)
+    async def settings_error(_: Request, exc: Exception) -> JSONResponse:
+        """The home's rules file or control lists are broken: screening must not run on
+        defaults a user changed, so say what to fix."""
+        errors = getattr(exc, "problems", None) or [str(e) for e in getattr(exc, "errors", [])]
+        return JSONResponse(
+            {"detail": "the home's screening settings are broken; fix them", "errors": errors},
+            status_code=503,
+        )
 
     @app.get("/healthz", response_model=schemas.Health, tags=["service"])
     def healthz() -> schemas.Health:
@@ -222,9 +212,15 @@ def create_app(home: Home, store: Store) -> FastAPI:
         tags=["screening"],
         responses={422: {"model": schemas.Problem}},
     )
-    def screen(body: dict[str, Any] | list[dict[str, Any]], user: Analyst) -> schemas.Screened:
+    def screen(
+        body: dict[str, Any] | list[dict[str, Any]],
+        user: Analyst,
+        history: Annotated[Literal["store"] | None, Query()] = None,
+    ) -> schemas.Screened:
         """Screen one declaration (an object) or a batch (`{"declarations": [...]}` or a list),
-        in the JSON Lines form of docs/declarations.md. Yellow and red ones open cases."""
+        in the JSON Lines form of docs/declarations.md, as `diversion screen` does: with the
+        home's rules file, and the batch (with `history=store`, also every declaration
+        screened before) as history. Yellow and red ones open cases."""
         items = body if isinstance(body, list) else body.get("declarations", [body])
         if not isinstance(items, list) or not items or len(items) > 1000:
             raise HTTPException(422, "send a declaration, or 1 to 1,000 in `declarations`")
@@ -246,15 +242,13 @@ def create_app(home: Home, store: Store) -> FastAPI:
             return JSONResponse(  # type: ignore[return-value]
                 {"detail": "no valid declaration", "errors": errors}, status_code=422
             )
-        screener = Screener(lists.current())
-        decisions = [screener.screen(d) for d in valid]
-        opened = Cases(store).record_screening(zip(valid, decisions, strict=True), user.username)
+        done = screening.screen(valid, history=history, actor=user.username)
         return schemas.Screened(
-            decisions=[d.to_dict() for d in decisions], cases_opened=opened, errors=errors
+            decisions=[d.to_dict() for d in done.decisions], cases_opened=done.opened, errors=errors
         )
 
     def _listings(dataset: str) -> list[tuple[SanctionsList, Any]]:
-        context = lists.current()
+        context = screening.context()
         pairs = list(zip(context.sanctions_lists, context.matchers, strict=True))
         if dataset in ("default", "all"):
             return pairs
@@ -341,7 +335,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
         return schemas.MatchResponse(responses=responses, matcher=matcher, limit=limit)
 
     def _find(entity_id: str) -> Found:
-        found = find_entity(ListStore(store), lists.current().sanctions_lists, entity_id)
+        found = find_entity(ListStore(store), screening.context().sanctions_lists, entity_id)
         if found is None:
             raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
         return found

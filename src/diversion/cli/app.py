@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -38,12 +37,11 @@ from diversion.rules import (
 )
 
 if TYPE_CHECKING:  # the commands import what they use: every command starts fast
-    from diversion.declarations import Declaration
     from diversion.rules.params import Param
     from diversion.screening.context import ScreeningContext
-    from diversion.screening.imports import Imports
-    from diversion.screening.records import DeclarationRecords
+    from diversion.screening.imports import ImportLine
     from diversion.screening.run import RunResult
+    from diversion.service.screening import HistorySource
 
 app = typer.Typer(
     help="Diversion: screen export declarations for diversion of dual-use goods to Russia.",
@@ -186,55 +184,51 @@ def screen(
     """
     if not source.is_file():  # a usage error, not an invalid row: exit 1 and create nothing
         fail(f"{source}: no such file (give a .csv or .jsonl file of declarations)")
-    from diversion.cases.workflow import Cases
-    from diversion.screening.context import ScreeningContext
-    from diversion.screening.history import History
-    from diversion.screening.records import DeclarationRecords
-    from diversion.screening.run import default_out, screen_file
+    from diversion.screening.run import default_out
+    from diversion.service.screening import ContextError, ScreeningService
 
     where, store = store_for(home, db)
-    context, fallback = ScreeningContext.for_store(
-        store,
-        index_cache=where.path("index"),
-        control_lists_dir=goods_cli.checked_user_dir(where.root),
-        rules_config=checked_rules_file(rules, where),
-    )
-    for problem in context.unknown_control_lists():
-        fail(f"{problem}; add the list with `diversion goods add` or fix the rules file", 2)
+    goods_cli.checked_user_dir(where.root)
+    service = ScreeningService(where, store, checked_rules_file(rules, where))
+    try:
+        _, fallback = service.context_and_fallback()
+    except ContextError as exc:
+        fail(f"{exc.problems[0]}; add the list with `diversion goods add` or fix the rules file", 2)
     if fallback:
         warn(
             f"no lists imported in {where.root}: screening against the bundled FICTIONAL demo "
             "list. Import real lists with `diversion lists import`."
         )
-    records = DeclarationRecords(store)
-    past = _history(history, records) if history is not None else []
-    if history is not None:
-        context = replace(context, history=History.build(past))
-    context = replace(context, imports=_imports(imports or [], past, records))
-    target = out or default_out(where, source, fmt.value)
-    result = screen_file(
+    past = _history(history) if history is not None else None
+    lines = _import_lines(imports or [])
+    result, done = service.screen_file(
         source,
-        target,
+        out or default_out(where, source, fmt.value),
         fmt.value,
-        context,
         input_format.value if input_format else None,
+        history=past,
+        import_lines=lines,
         progress=_progress,
     )
-    opened = Cases(store).record_screening(
-        zip(result.read.declarations, result.decisions, strict=True)
-    )
+    if imports or len(done.imports):
+        err_console.print(
+            f"import route: {len(done.imports)} import line(s) ({len(lines)} from --imports, "
+            f"the rest from import declarations; {done.imports.duplicates} given twice counted "
+            "once)",
+            highlight=False,
+        )
     _report(result, f"Screened {source.name}")
-    if opened:
-        out_console.print(f"{len(opened)} case(s) opened for yellow and red declarations")
+    if done.opened:
+        out_console.print(f"{len(done.opened)} case(s) opened for yellow and red declarations")
     raise typer.Exit(result.exit_code)
 
 
-def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
+def _history(source: str) -> HistorySource:
     """The declarations of `--history`: the store's, or a file's (which must read whole)."""
     from diversion.declarations import read_declarations
 
     if source == "store":
-        return list(records.declarations())
+        return "store"
     path = Path(source)
     if not path.exists():
         fail(f"--history: no file {path} (give a .csv or .jsonl file, or `store`)")
@@ -246,11 +240,10 @@ def _history(source: str, records: DeclarationRecords) -> list[Declaration]:
     return read.declarations
 
 
-def _imports(paths: list[Path], past: list[Declaration], records: DeclarationRecords) -> Imports:
-    """The import records of `--imports` (each file must read whole), and the import
-    declarations of the history and of the store."""
+def _import_lines(paths: list[Path]) -> list[ImportLine]:
+    """The import records of `--imports`; each file must read whole."""
     from diversion.declarations.import_records import read_import_records
-    from diversion.screening.imports import Imports, line_of_record
+    from diversion.screening.imports import line_of_record
 
     lines = []
     for path in paths:
@@ -263,16 +256,7 @@ def _imports(paths: list[Path], past: list[Declaration], records: DeclarationRec
             fail(f"--imports: {len(read.errors)} invalid row(s) in {path}; fix them first", 2)
         err_console.print(f"{read.how}: {len(read.records)} import record(s)", highlight=False)
         lines += [line_of_record(record, f"{path}:{line}") for line, record in read.records]
-    stored = [d for d in past if d.procedure == "import"]
-    stored += records.declarations(procedure="import")
-    found = Imports.build(lines, stored)
-    if paths or len(found):
-        err_console.print(
-            f"import route: {len(found)} import line(s) ({len(lines)} from --imports, the rest "
-            f"from import declarations; {found.duplicates} given twice counted once)",
-            highlight=False,
-        )
-    return found
+    return lines
 
 
 @app.command()

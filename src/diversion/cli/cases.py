@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -301,21 +300,15 @@ def audit_replay(
 
 def run_rescreen(where: Home, store: Store, days: int) -> None:
     """Re-screen open cases and the last `days` days against the active lists; report."""
-    from diversion.cases.rescreen import rescreen
     from diversion.cli.goods import checked_user_dir
-    from diversion.screening.context import ScreeningContext
-    from diversion.screening.history import History
-    from diversion.screening.records import DeclarationRecords
+    from diversion.service.screening import ContextError, ScreeningService
 
-    context, _ = ScreeningContext.for_store(
-        store,
-        index_cache=where.path("index"),
-        control_lists_dir=checked_user_dir(where.root),
-        rules_config=checked_rules_file(None, where),
-    )
-    # the history rules compare with everything screened before, as `screen --history store`
-    history = History.build(list(DeclarationRecords(store).declarations()))
-    report = rescreen(store, replace(context, history=history), days)
+    checked_user_dir(where.root)
+    service = ScreeningService(where, store, checked_rules_file(None, where))
+    try:
+        report = service.rescreen(days)
+    except ContextError as exc:
+        fail(f"{exc.problems[0]}; add the list with `diversion goods add` or fix the rules file", 2)
     out_console.print(
         f"Re-screened {report.screened} declaration(s) (open cases and the last {days} days): "
         f"{len(report.changes)} changed, {len(report.opened)} case(s) opened or reopened"

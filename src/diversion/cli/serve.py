@@ -22,13 +22,11 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
     """On an empty store: the demo accounts (returned with their passwords, to be shown once),
     the demo company registry, and the demo declarations screened into the queue."""
     from diversion.cases.users import Users
-    from diversion.cases.workflow import Cases
     from diversion.declarations import read_declarations
     from diversion.lists.snapshots import ListStore
     from diversion.network.registry_csv import read_registry_csv
-    from diversion.screening.context import ScreeningContext
-    from diversion.screening.pipeline import Screener
     from diversion.screening.records import DeclarationRecords
+    from diversion.service.screening import ScreeningService
 
     users = Users(store)
     made: list[tuple[str, str, str]] = []
@@ -50,10 +48,7 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
         )
     if not len(DeclarationRecords(store)):
         read = read_declarations(package_file("diversion", "data/demo/declarations.csv"))
-        context, _ = ScreeningContext.for_store(store, index_cache=where.path("index"))
-        screener = Screener(context)
-        decisions = [screener.screen(d) for d in read.declarations]
-        Cases(store).record_screening(zip(read.declarations, decisions, strict=True))
+        ScreeningService(where, store).screen(read.declarations)
     return made
 
 

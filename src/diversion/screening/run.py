@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +44,35 @@ def default_out(home: Home, source: Path, fmt: str) -> Path:
     return home.runs / f"{stamp}-{source.stem}" / f"decisions.{fmt}"
 
 
+def screen_batch(
+    declarations: Sequence[Declaration],
+    context: ScreeningContext,
+    progress: Progress | None = None,
+) -> list[Decision]:
+    """One decision per declaration, in order. The batch is its own history and import route
+    too: a pass-through needs its import, wherever it is."""
+    context = replace(
+        context,
+        history=History.build(declarations, context.history),
+        imports=Imports.build(declarations=declarations, base=context.imports),
+    )
+    screener = Screener(context)
+    batch: Iterable[Declaration] = declarations
+    if progress is not None:
+        batch = progress(batch, len(declarations))
+    return list(screener.screen_all(batch))
+
+
+def write_run(
+    source: Path, out: Path, fmt: str, read: ReadResult, decisions: list[Decision]
+) -> RunResult:
+    """Write the decisions and the input errors next to them."""
+    write_decisions(out, decisions, fmt)
+    errors_out = errors_path(out)
+    write_errors(errors_out, read.errors, fmt)
+    return RunResult(source, out, errors_out, read, decisions)
+
+
 def screen_file(
     source: Path,
     out: Path,
@@ -53,18 +82,5 @@ def screen_file(
     progress: Progress | None = None,
 ) -> RunResult:
     read = read_declarations(source, input_format)
-    # the batch is its own history too: a pass-through needs its import, wherever it is
-    context = replace(
-        context,
-        history=History.build(read.declarations, context.history),
-        imports=Imports.build(declarations=read.declarations, base=context.imports),
-    )
-    screener = Screener(context)
-    declarations: Iterable[Declaration] = read.declarations
-    if progress is not None:
-        declarations = progress(declarations, len(read.declarations))
-    decisions = list(screener.screen_all(declarations))
-    write_decisions(out, decisions, fmt)
-    errors_out = errors_path(out)
-    write_errors(errors_out, read.errors, fmt)
-    return RunResult(source, out, errors_out, read, decisions)
+    decisions = screen_batch(read.declarations, context, progress)
+    return write_run(source, out, fmt, read, decisions)

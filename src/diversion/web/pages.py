@@ -231,7 +231,7 @@ def add_pages(app: FastAPI, home: Home, store: Store) -> None:
     @app.get("/app/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         session_user(request)
-        context = app.state.lists.current()
+        context = app.state.screening.context()
         found = find_entity(ListStore(store), context.sanctions_lists, entity_id)
         listed = found.entity if found else None
         dataset = found.dataset if found else ""
