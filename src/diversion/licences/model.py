@@ -1,22 +1,18 @@
 """A licence and its state: what it allows, and how much of it has been drawn.
 
-Licence numbers, holder identifiers and names are compared in a canonical form so that layout
-(case, spaces, quotes, legal forms such as ТОО or LLP) never decides whether a licence fits.
+Licence numbers are compared in a canonical form (`licence_key`) so that layout never decides
+whether a licence fits; holder identifiers and names by the keys every part uses
+(`matching.keys`).
 Quantities and values are exact decimals of at most three places, the precision the store
 keeps; a declared amount with more places is rounded up when drawn, never down.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from functools import lru_cache
 from typing import Any
-
-from normality import normalize
-from rigour.names import remove_org_types
 
 from diversion.goods.concordance import bundled_concordance
 from diversion.licences.terms import STATUSES as STATUSES
@@ -24,29 +20,11 @@ from diversion.licences.terms import TYPES as TYPES
 
 PLACES = 3  # decimal places kept for quantities and values
 _STEP = Decimal(1).scaleb(-PLACES)
-_ID_LAYOUT = re.compile(r"[\s./\-]+")
 
 
 def licence_key(number: str) -> str:
     """The canonical licence number: trimmed, upper-case, inner whitespace removed."""
     return "".join(number.split()).upper()
-
-
-def identifier_key(identifier: str) -> str:
-    """A registration number without the spaces, dots, dashes and slashes of its layout."""
-    return _ID_LAYOUT.sub("", identifier).upper()
-
-
-@lru_cache(maxsize=8192)
-def name_key(name: str) -> str:
-    """A company name without case, punctuation, legal form or script differences.
-
-    Legal forms are removed both before and after transliteration, so that "ТОО «Ертис»"
-    and "Ertis LLP" meet. It is not a fuzzy match: a licence is issued to a legal name.
-    """
-    text = remove_org_types(normalize(name, lowercase=True) or "", replacement=" ")
-    text = remove_org_types(normalize(text, ascii=True) or "", replacement=" ")
-    return " ".join(str(text).split())
 
 
 def draw_amount(amount: Decimal) -> Decimal:
