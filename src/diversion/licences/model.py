@@ -83,6 +83,70 @@ def covers_code(goods: tuple[str, ...], hs_code: str) -> str | None:
     return found[0] if found else None
 
 
+TEXT, LIST, AMOUNT, DATE = "text", "list", "amount", "date"  # kinds of licence field
+
+
+@dataclass(frozen=True)
+class LicenceField:
+    """One term of a licence, declared once: the CSV columns, the JSON of the API and the web
+    pages, the store's columns and the API schema are read from `FIELDS`."""
+
+    name: str
+    kind: str  # TEXT, LIST (of codes), AMOUNT (a Decimal, kept as thousandths) or DATE
+    description: str
+    required: bool = False  # always given (a text may still be optional in the CSV: holder_name)
+    column: bool = True  # a column of the licence CSV (goods_description is not)
+
+    @property
+    def store_column(self) -> str:
+        """The store's column: amounts are whole thousandths (`*_milli`)."""
+        return f"{self.name}_milli" if self.kind == AMOUNT else self.name
+
+    def to_json(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return list(value)
+        if self.kind == AMOUNT:
+            return _text(value)
+        if self.kind == DATE:
+            return value.isoformat()
+        return value
+
+    def to_store(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return list(value)
+        if self.kind == AMOUNT:
+            return None if value is None else to_milli(value)
+        return value
+
+    def from_store(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return tuple(value)
+        if self.kind == AMOUNT:
+            return None if value is None else from_milli(value)
+        return value
+
+
+# In the order the CSV, the JSON and the pages show them.
+FIELDS: tuple[LicenceField, ...] = (
+    LicenceField("licence_no", TEXT, "The licence number as issued.", required=True),
+    LicenceField("holder_name", TEXT, "The exporter it was granted to (none: any, if general)."),
+    LicenceField("holder_id", TEXT, "The holder's registration number (BIN, INN, ...)."),
+    LicenceField("type", TEXT, f"One of {', '.join(TYPES)}.", required=True),
+    LicenceField("authority", TEXT, "Who issued it.", required=True),
+    LicenceField("goods", LIST, "HS codes or prefixes (2 to 10 digits) it covers.", required=True),
+    LicenceField("goods_description", TEXT, "What the goods are, in words.", column=False),
+    LicenceField("destinations", LIST, "ISO 3166 alpha-2 codes; none means any.", required=True),
+    LicenceField("consignee_name", TEXT, "The only consignee allowed, if named."),
+    LicenceField("end_user_name", TEXT, "The only end user allowed, if named."),
+    LicenceField("quantity_limit", AMOUNT, "Quantity allowed in total; none means no limit."),
+    LicenceField("value_limit", AMOUNT, "Value allowed in total, in `currency`; none: no limit."),
+    LicenceField("currency", TEXT, "ISO 4217 code of the value limit."),
+    LicenceField("valid_from", DATE, "First valid day (ISO date), included.", required=True),
+    LicenceField("valid_to", DATE, "Last valid day (ISO date), included.", required=True),
+    LicenceField("status", TEXT, f"One of {', '.join(STATUSES)}.", required=True),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Licence:
     """The terms of a licence as issued. Limits of None mean no limit."""
@@ -111,24 +175,16 @@ class Licence:
         return terms
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "licence_no": self.licence_no,
-            "holder_name": self.holder_name,
-            "holder_id": self.holder_id,
-            "type": self.type,
-            "authority": self.authority,
-            "goods": list(self.goods),
-            "goods_description": self.goods_description,
-            "destinations": list(self.destinations),
-            "consignee_name": self.consignee_name,
-            "end_user_name": self.end_user_name,
-            "quantity_limit": _text(self.quantity_limit),
-            "value_limit": _text(self.value_limit),
-            "currency": self.currency,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat(),
-            "status": self.status,
-        }
+        return {field.name: field.to_json(getattr(self, field.name)) for field in FIELDS}
+
+    @classmethod
+    def from_store(cls, row: Any) -> Licence:
+        """A licence from a store row (`store.models.LicenceRow` or a result row like it)."""
+        return cls(**{f.name: f.from_store(getattr(row, f.store_column)) for f in FIELDS})
+
+    def store_values(self) -> dict[str, Any]:
+        """The store's columns of the licence's terms and status."""
+        return {field.store_column: field.to_store(getattr(self, field.name)) for field in FIELDS}
 
 
 @dataclass(frozen=True)
