@@ -21,7 +21,8 @@ from diversion.licences import (
     read_licences,
 )
 from diversion.licences.assess import CODES, DRAWING_PROCEDURES, assess
-from diversion.licences.model import draw_amount, name_key
+from diversion.licences.model import draw_amount
+from diversion.matching.keys import legal_name_key as name_key
 from diversion.reference import ReferenceData
 from diversion.rules import load_catalogue
 from diversion.screening import Screener, ScreeningContext

@@ -408,12 +408,12 @@ def create_app(home: Home, store: Store) -> FastAPI:
         done = Cases(store).act(case_id, user.username, body.action, body.reason, body.assignee)
         return _case(done, Cases(store).actions(case_id))
 
-    @app.get("/licences", tags=["licences"])
+    @app.get("/licences", tags=["licences"], response_model=schemas.LICENCES)
     def licences(user: Viewer) -> list[dict[str, Any]]:
         """Every licence with what it allows, what is used and what is left."""
         return [state.to_dict() for state in LicenceStore(store).licences()]
 
-    @app.get("/licences/{number}", tags=["licences"])
+    @app.get("/licences/{number}", tags=["licences"], response_model=schemas.LicenceOut)
     def licence(number: str, user: Viewer) -> dict[str, Any]:
         for state in LicenceStore(store).licences():
             if state.licence.licence_no == number:

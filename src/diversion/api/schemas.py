@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from diversion.licences.model import AMOUNT, FIELDS, LIST, LicenceField
 
 
 class Problem(BaseModel):
@@ -112,3 +114,26 @@ class CaseOut(BaseModel):
     proposed_by: str | None
     decision: dict[str, Any]
     actions: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _licence_type(field: LicenceField) -> Any:
+    """A licence field as JSON carries it: amounts as plain digits, dates as ISO dates."""
+    if field.kind == LIST:
+        return list[str]
+    return str if field.required and field.kind != AMOUNT else str | None
+
+
+_LICENCE_FIELDS: dict[str, Any] = {
+    field.name: (_licence_type(field), Field(..., description=field.description))
+    for field in FIELDS
+}
+_DRAWN: dict[str, Any] = {
+    "quantity_used": (str, Field(..., description="Quantity drawn so far.")),
+    "quantity_left": (str | None, Field(..., description="Quantity left; none without a limit.")),
+    "value_used": (str, Field(..., description="Value drawn so far.")),
+    "value_left": (str | None, Field(..., description="Value left; none without a limit.")),
+    "status_reason": (str | None, Field(..., description="Why it was last suspended or revoked.")),
+}
+# A licence and what is drawn on it (`LicenceState.to_dict`), read from the licence fields.
+LicenceOut = create_model("LicenceOut", **_LICENCE_FIELDS, **_DRAWN)
+LICENCES: Any = list[LicenceOut]  # type: ignore[valid-type]  # a response model built at run time

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
-from normality import ascii_text
 from rigour.territories import lookup_territory
 
+from diversion.folding import fold_text
 from diversion.reference import load_yaml, package_file
 
 
@@ -43,7 +43,7 @@ TRANSLATIONS = ("fr", "de", "es", "it", "ru")  # pycountry's translated names th
 
 def _fold(text: str) -> str:
     """Case, accents and punctuation folded: "Bolivie, État" and "Bolivie, Etat" are one."""
-    return re.sub(r"[^0-9a-z]+", " ", (ascii_text(text) or "").casefold()).strip()
+    return fold_text(text)
 
 
 def _translated_names() -> dict[str, str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from diversion.folding import fold_text
 from diversion.reference import load_yaml, package_file
 
 CODE_SCHEMES = ("m49", "iso2", "iso3", "label")
@@ -15,7 +15,7 @@ CODE_SCHEMES = ("m49", "iso2", "iso3", "label")
 
 def fold(name: str) -> str:
     """A header name as layouts.yml writes it: lower case, other characters as one "_"."""
-    return re.sub(r"[^0-9a-z]+", "_", name.casefold()).strip("_")
+    return fold_text(name, "_")
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from normality import normalize
-
+from diversion.folding import fold_text
 from diversion.reference import ReferenceData, describe, load_yaml, package_file
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces, for whole-word matching."""
-    return " ".join((normalize(text, lowercase=True, ascii=True) or "").split())
+    return fold_text(text)
 
 
 @dataclass(frozen=True)

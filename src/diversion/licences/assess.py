@@ -34,10 +34,9 @@ from diversion.licences.model import (
     covers_code,
     draw_amount,
     goods_cover,
-    identifier_key,
     licence_key,
-    name_key,
 )
+from diversion.matching.keys import identifier_key, same_legal_name
 
 UNKNOWN = "licence.unknown"
 SUSPENDED = "licence.suspended"
@@ -102,7 +101,7 @@ def _licence_facts(state: LicenceState) -> dict[str, Any]:
 
 
 def _same_party(licensed: str, declared: str | None) -> bool:
-    return declared is not None and name_key(licensed) == name_key(declared)
+    return declared is not None and same_legal_name(licensed, declared)
 
 
 def _holder_problem(decl: Declaration, state: LicenceState) -> dict[str, Any] | None:

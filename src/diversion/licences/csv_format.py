@@ -1,9 +1,8 @@
 """The licence CSV: one licence a row, lists inside a cell separated by semicolons.
 
-Columns (all present, in any order): licence_no, holder_name, holder_id, type, authority,
-goods, destinations, consignee_name, end_user_name, quantity_limit, value_limit, currency,
-valid_from, valid_to, status. Every problem is reported with file, line, column and reason,
-and a file with any problem yields no licences at all: an import is whole or nothing.
+Columns (all present, in any order): the licence fields (`model.FIELDS`) but the goods
+description, which only `licences add` sets. Every problem is reported with file, line, column
+and reason, and a file with any problem yields no licences at all: an import is whole or nothing.
 """
 
 from __future__ import annotations
@@ -21,25 +20,9 @@ from diversion.declarations.csv_table import header_errors, open_csv
 from diversion.declarations.errors import FILE, InputError
 from diversion.declarations.fields import currency as parse_currency
 from diversion.goods import HsCodeError, parse_hs_code
-from diversion.licences.model import PLACES, STATUSES, TYPES, Licence, licence_key
+from diversion.licences.model import FIELDS, PLACES, STATUSES, TYPES, Licence, licence_key
 
-COLUMNS = (
-    "licence_no",
-    "holder_name",
-    "holder_id",
-    "type",
-    "authority",
-    "goods",
-    "destinations",
-    "consignee_name",
-    "end_user_name",
-    "quantity_limit",
-    "value_limit",
-    "currency",
-    "valid_from",
-    "valid_to",
-    "status",
-)
+COLUMNS = tuple(field.name for field in FIELDS if field.column)
 _DIGITS = re.compile(r"^[0-9][0-9. ]*$")
 
 

@@ -1,22 +1,18 @@
 """A licence and its state: what it allows, and how much of it has been drawn.
 
-Licence numbers, holder identifiers and names are compared in a canonical form so that layout
-(case, spaces, quotes, legal forms such as ТОО or LLP) never decides whether a licence fits.
+Licence numbers are compared in a canonical form (`licence_key`) so that layout never decides
+whether a licence fits; holder identifiers and names by the keys every part uses
+(`matching.keys`).
 Quantities and values are exact decimals of at most three places, the precision the store
 keeps; a declared amount with more places is rounded up when drawn, never down.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
-from functools import lru_cache
 from typing import Any
-
-from normality import normalize
-from rigour.names import remove_org_types
 
 from diversion.goods.concordance import bundled_concordance
 from diversion.licences.terms import STATUSES as STATUSES
@@ -24,29 +20,11 @@ from diversion.licences.terms import TYPES as TYPES
 
 PLACES = 3  # decimal places kept for quantities and values
 _STEP = Decimal(1).scaleb(-PLACES)
-_ID_LAYOUT = re.compile(r"[\s./\-]+")
 
 
 def licence_key(number: str) -> str:
     """The canonical licence number: trimmed, upper-case, inner whitespace removed."""
     return "".join(number.split()).upper()
-
-
-def identifier_key(identifier: str) -> str:
-    """A registration number without the spaces, dots, dashes and slashes of its layout."""
-    return _ID_LAYOUT.sub("", identifier).upper()
-
-
-@lru_cache(maxsize=8192)
-def name_key(name: str) -> str:
-    """A company name without case, punctuation, legal form or script differences.
-
-    Legal forms are removed both before and after transliteration, so that "ТОО «Ертис»"
-    and "Ertis LLP" meet. It is not a fuzzy match: a licence is issued to a legal name.
-    """
-    text = remove_org_types(normalize(name, lowercase=True) or "", replacement=" ")
-    text = remove_org_types(normalize(text, ascii=True) or "", replacement=" ")
-    return " ".join(str(text).split())
 
 
 def draw_amount(amount: Decimal) -> Decimal:
@@ -105,6 +83,70 @@ def covers_code(goods: tuple[str, ...], hs_code: str) -> str | None:
     return found[0] if found else None
 
 
+TEXT, LIST, AMOUNT, DATE = "text", "list", "amount", "date"  # kinds of licence field
+
+
+@dataclass(frozen=True)
+class LicenceField:
+    """One term of a licence, declared once: the CSV columns, the JSON of the API and the web
+    pages, the store's columns and the API schema are read from `FIELDS`."""
+
+    name: str
+    kind: str  # TEXT, LIST (of codes), AMOUNT (a Decimal, kept as thousandths) or DATE
+    description: str
+    required: bool = False  # always given (a text may still be optional in the CSV: holder_name)
+    column: bool = True  # a column of the licence CSV (goods_description is not)
+
+    @property
+    def store_column(self) -> str:
+        """The store's column: amounts are whole thousandths (`*_milli`)."""
+        return f"{self.name}_milli" if self.kind == AMOUNT else self.name
+
+    def to_json(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return list(value)
+        if self.kind == AMOUNT:
+            return _text(value)
+        if self.kind == DATE:
+            return value.isoformat()
+        return value
+
+    def to_store(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return list(value)
+        if self.kind == AMOUNT:
+            return None if value is None else to_milli(value)
+        return value
+
+    def from_store(self, value: Any) -> Any:
+        if self.kind == LIST:
+            return tuple(value)
+        if self.kind == AMOUNT:
+            return None if value is None else from_milli(value)
+        return value
+
+
+# In the order the CSV, the JSON and the pages show them.
+FIELDS: tuple[LicenceField, ...] = (
+    LicenceField("licence_no", TEXT, "The licence number as issued.", required=True),
+    LicenceField("holder_name", TEXT, "The exporter it was granted to (none: any, if general)."),
+    LicenceField("holder_id", TEXT, "The holder's registration number (BIN, INN, ...)."),
+    LicenceField("type", TEXT, f"One of {', '.join(TYPES)}.", required=True),
+    LicenceField("authority", TEXT, "Who issued it.", required=True),
+    LicenceField("goods", LIST, "HS codes or prefixes (2 to 10 digits) it covers.", required=True),
+    LicenceField("goods_description", TEXT, "What the goods are, in words.", column=False),
+    LicenceField("destinations", LIST, "ISO 3166 alpha-2 codes; none means any.", required=True),
+    LicenceField("consignee_name", TEXT, "The only consignee allowed, if named."),
+    LicenceField("end_user_name", TEXT, "The only end user allowed, if named."),
+    LicenceField("quantity_limit", AMOUNT, "Quantity allowed in total; none means no limit."),
+    LicenceField("value_limit", AMOUNT, "Value allowed in total, in `currency`; none: no limit."),
+    LicenceField("currency", TEXT, "ISO 4217 code of the value limit."),
+    LicenceField("valid_from", DATE, "First valid day (ISO date), included.", required=True),
+    LicenceField("valid_to", DATE, "Last valid day (ISO date), included.", required=True),
+    LicenceField("status", TEXT, f"One of {', '.join(STATUSES)}.", required=True),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Licence:
     """The terms of a licence as issued. Limits of None mean no limit."""
@@ -133,24 +175,16 @@ class Licence:
         return terms
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "licence_no": self.licence_no,
-            "holder_name": self.holder_name,
-            "holder_id": self.holder_id,
-            "type": self.type,
-            "authority": self.authority,
-            "goods": list(self.goods),
-            "goods_description": self.goods_description,
-            "destinations": list(self.destinations),
-            "consignee_name": self.consignee_name,
-            "end_user_name": self.end_user_name,
-            "quantity_limit": _text(self.quantity_limit),
-            "value_limit": _text(self.value_limit),
-            "currency": self.currency,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat(),
-            "status": self.status,
-        }
+        return {field.name: field.to_json(getattr(self, field.name)) for field in FIELDS}
+
+    @classmethod
+    def from_store(cls, row: Any) -> Licence:
+        """A licence from a store row (`store.models.LicenceRow` or a result row like it)."""
+        return cls(**{f.name: f.from_store(getattr(row, f.store_column)) for f in FIELDS})
+
+    def store_values(self) -> dict[str, Any]:
+        """The store's columns of the licence's terms and status."""
+        return {field.store_column: field.to_store(getattr(self, field.name)) for field in FIELDS}
 
 
 @dataclass(frozen=True)

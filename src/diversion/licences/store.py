@@ -147,49 +147,11 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _licence_values(licence: Licence) -> dict[str, Any]:
-    return {
-        "licence_no": licence.licence_no,
-        "holder_name": licence.holder_name,
-        "holder_id": licence.holder_id,
-        "type": licence.type,
-        "authority": licence.authority,
-        "goods": list(licence.goods),
-        "goods_description": licence.goods_description,
-        "destinations": list(licence.destinations),
-        "consignee_name": licence.consignee_name,
-        "end_user_name": licence.end_user_name,
-        "quantity_limit_milli": None
-        if licence.quantity_limit is None
-        else to_milli(licence.quantity_limit),
-        "value_limit_milli": None if licence.value_limit is None else to_milli(licence.value_limit),
-        "currency": licence.currency,
-        "valid_from": licence.valid_from,
-        "valid_to": licence.valid_to,
-        "status": licence.status,
-    }
+    return licence.store_values()
 
 
 def _state(row: Any, status_reason: str | None = None) -> LicenceState:
-    licence = Licence(
-        licence_no=row.licence_no,
-        holder_name=row.holder_name,
-        holder_id=row.holder_id,
-        type=row.type,
-        authority=row.authority,
-        goods=tuple(row.goods),
-        destinations=tuple(row.destinations),
-        valid_from=row.valid_from,
-        valid_to=row.valid_to,
-        status=row.status,
-        consignee_name=row.consignee_name,
-        end_user_name=row.end_user_name,
-        quantity_limit=None
-        if row.quantity_limit_milli is None
-        else from_milli(row.quantity_limit_milli),
-        value_limit=None if row.value_limit_milli is None else from_milli(row.value_limit_milli),
-        currency=row.currency,
-        goods_description=row.goods_description,
-    )
+    licence = Licence.from_store(row)
     return LicenceState(
         licence,
         quantity_used=from_milli(row.quantity_used_milli),

@@ -533,11 +533,3 @@ def _part(
     if token in vocab.places or country_word(token):
         return Part(token, PLACE, key)
     return Part(token, NAME, key)
-
-
-@lru_cache(maxsize=100_000)
-def legal_name_key(name: str) -> str:
-    """A legal name without its legal form, quotes, case and script, for exact lookups (a
-    registry, a party's history): "ESIL MIKROKOMPONENT TOO" and "ТОО «Есиль Микрокомпонент»"
-    are one key. Not a fuzzy match: a near miss is a different key."""
-    return " ".join(part.key for part in analyse(name, "Company").parts)

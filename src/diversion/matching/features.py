@@ -28,6 +28,7 @@ from diversion.matching.analysis import (
     analyse,
     country_word,
 )
+from diversion.matching.keys import identifier_key
 from diversion.matching.text import romanisation_key, skeleton
 from diversion.matching.vocabulary import vocabulary
 
@@ -573,8 +574,3 @@ def address(query: str | None, listed: Sequence[str]) -> Feature | None:
     if best < 0.6:
         return None
     return Feature("address", best, f"address close to the listed {best_listed!r} ({best:.2f})")
-
-
-def identifier_key(value: str) -> str:
-    """Identifiers compare without spaces, dashes or case."""
-    return "".join(ch for ch in value.upper() if ch.isalnum())

@@ -37,9 +37,9 @@ from diversion.matching.features import (
     MIN_PART_SIMILARITY,
     SHORT_TYPO_SIMILARITY,
     abjad_spelling,
-    identifier_key,
     part_similarity,
 )
+from diversion.matching.keys import identifier_key
 from diversion.matching.text import romanisation_key, skeleton
 from diversion.matching.vocabulary import vocabulary
 

@@ -18,8 +18,9 @@ from followthemoney.types import registry
 
 from diversion.lists import SanctionsList
 from diversion.matching.bounds import NameBounds
-from diversion.matching.features import Feature, identifier_key
+from diversion.matching.features import Feature
 from diversion.matching.index import INDEX_VERSION, Entry, NameIndex
+from diversion.matching.keys import identifier_key
 from diversion.matching.scoring import (
     DEFAULT_THRESHOLD,
     Listed,

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from diversion.matching.analysis import legal_name_key
+from diversion.matching.keys import legal_name_key
 from diversion.store import Store
 from diversion.store.models import SuppressionRow
 

@@ -11,8 +11,8 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from rigour.text.translit import ascii_text
 
+from diversion.folding import ascii_word
 from diversion.matching.vocabulary import vocabulary
 
 
@@ -96,7 +96,7 @@ def to_ascii(word: str) -> str:
     word = _ARABIC_POINTS.sub("", word)
     word = "".join(letters.get(ch, ch) for ch in word)
     word = _APOSTROPHES.sub("", word)
-    return "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
+    return ascii_word(word)
 
 
 def spelled(word: str) -> str:

@@ -18,8 +18,8 @@ from typing import Any
 from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from rigour.text.translit import ascii_text
 
+from diversion.folding import ascii_word
 from diversion.reference import ReferenceData, describe, load_yaml, package_file
 
 FILES = (
@@ -240,7 +240,7 @@ def fold_surface(text: str, letters: dict[str, str]) -> list[str]:
     text = _APOSTROPHES.sub("", text)
     tokens = []
     for word in _SPLIT.findall(text):
-        folded = "".join(ch for ch in ascii_text(word).lower() if ch.isalnum())
+        folded = ascii_word(word)
         if folded:
             tokens.append(folded)
     return tokens

@@ -20,9 +20,8 @@ from typing import Any
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 
-from diversion.licences.model import identifier_key
 from diversion.matching.addresses import address_key
-from diversion.matching.analysis import legal_name_key
+from diversion.matching.keys import identifier_key, legal_name_key
 from diversion.network.ownership import RULES, OwnershipResult, Stake, compute
 from diversion.reference import ReferenceData
 

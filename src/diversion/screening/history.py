@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from diversion.declarations import Declaration
-from diversion.licences.model import identifier_key
-from diversion.matching.analysis import legal_name_key
+from diversion.matching.keys import identifier_key, legal_name_key
 
 IN, OUT = "in", "out"  # goods received by the party, or sent by it
 

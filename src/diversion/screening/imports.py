@@ -22,8 +22,7 @@ from typing import Any
 
 from diversion.declarations import Declaration
 from diversion.declarations.import_records import ImportRecord
-from diversion.licences.model import identifier_key
-from diversion.matching.analysis import legal_name_key
+from diversion.matching.keys import identifier_key, legal_name_key
 from diversion.screening.history import party_keys
 
 
