@@ -21,12 +21,7 @@ from diversion.matching.analysis import (
     split_aliases,
 )
 from diversion.matching.bounds import NameBounds, WordTable
-from diversion.matching.features import (
-    SHORT_TYPO_SIMILARITY,
-    VOWEL_SHIFT_SIMILARITY,
-    name_parts,
-    part_similarity,
-)
+from diversion.matching.features import name_parts, names_compared, part_similarity
 from diversion.matching.index import Entry, NameIndex
 from diversion.matching.matcher import search
 from diversion.matching.pairs import Pair, score_pair
@@ -38,9 +33,13 @@ from diversion.matching.scoring import (
     most_added,
     score,
 )
+from diversion.matching.settings import DEFAULTS
 from diversion.matching.text import homoglyph_readings, romanisation_key, to_ascii
 from tests.conftest import ROOT, SHARED
 from tests.lists_fixture import write_list
+
+SHORT_TYPO_SIMILARITY = DEFAULTS.short_typo_similarity
+VOWEL_SHIFT_SIMILARITY = DEFAULTS.vowel_shift_similarity
 
 
 def pair_score(a: str, b: str, schema: str = "Company") -> float:
@@ -928,7 +927,7 @@ def _check_bound(name1: str, name2: str, schema: str) -> int:
     bounds = NameBounds(query, listed).bounds
     for i, q in enumerate(query):
         for j, c in enumerate(listed):
-            feature, _ = name_parts(q, c)
+            feature = name_parts(names_compared(q, c))
             assert bounds[i, j] >= feature.score - 1e-9, (q.original, c.original)
     return len(query) * len(listed)
 
