@@ -184,9 +184,12 @@ def _pairs(path: Path) -> list[object]:
 
 def quality(negatives: int, logic_v2_negatives: int) -> None:
     from diversion.matching.index import NameIndex
-    from diversion.matching.matcher import CANDIDATES, search
+    from diversion.matching.matcher import search
     from diversion.matching.pairs import LogicV2, evaluate
     from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
+    from diversion.matching.settings import DEFAULTS
+
+    candidates = DEFAULTS.candidates
 
     print(f"\n== Quality (Diversion at {DEFAULT_THRESHOLD:.2f}, logic-v2 at 0.70) ==")
     print(
@@ -231,7 +234,7 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
             if hits:
                 ours_names.append(f"{row['full_name']} -> {hits[0].matched} ({hits[0].score:.2f})")
             # logic-v2 scores the same candidates Diversion's index offered Diversion
-            for row_id in index.candidates(query.names(), CANDIDATES, "Person"):
+            for row_id in index.candidates(query.names(), candidates, "Person"):
                 q = yardstick.entity(row["full_name"], "Person")
                 r = yardstick.entity(index.names[row_id], "Person")
                 v2_score = yardstick._algorithm.compare(q, r, yardstick._config).score
@@ -245,7 +248,7 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
     print(
         f"negatives_global: {len(people):,} synthetic people, Diversion matched {ours_hits:,} "
         f"({ours_hits / len(people):.2%}); on the first {logic_v2_negatives:,}: Diversion "
-        f"{ours_on_sample:,}, logic-v2 on the same {CANDIDATES} candidates {theirs_hits:,} "
+        f"{ours_on_sample:,}, logic-v2 on the same {candidates} candidates {theirs_hits:,} "
         f"({elapsed:.0f} s)"
     )
     for label, found in (("Diversion", ours_names), ("logic-v2", theirs_names)):

@@ -134,6 +134,31 @@ def test_match_has_yentes_shape(api: Api) -> None:
     assert too_high.status_code == 422
 
 
+def test_match_takes_settings_in_its_config(api: Api) -> None:
+    # "Avia" and "Аэро" are left unmatched on both sides: a conflict, which counts so much
+    # that no result reaches 0.5, until the config makes it count less (`match settings`)
+    def call(config: dict[str, object] | None = None) -> tuple[int, dict[str, Any]]:
+        query = {"schema": "Company", "properties": {"name": ["TOO Berkut Avia Treid"]}}
+        body: dict[str, object] = {"queries": {"q": query}}
+        if config is not None:
+            body["config"] = config
+        response = api.call("vic", "POST", "/match/default", json=body)
+        return response.status_code, response.json()
+
+    status, plain = call()
+    assert status == 200 and plain["responses"]["q"]["results"] == []
+    assert plain["matcher"]["diversion"]["config"] == {}
+    status, tuned = call({"conflict_weight": 0.5})
+    assert status == 200 and tuned["matcher"]["diversion"]["config"] == {"conflict_weight": 0.5}
+    best = tuned["responses"]["q"]["results"][0]
+    assert best["id"] == BERKUT and best["score"] == 0.7059 and best["match"] is False
+    assert "unmatched avia, aero" in best["explanations"]["name_parts"]
+    status, refused = call({"no_such_setting": 1})
+    assert status == 422 and "no_such_setting" in refused["detail"]
+    status, refused = call({"candidates": "many"})
+    assert status == 422 and "candidates" in refused["detail"]
+
+
 def test_entities_and_their_neighbours(api: Api) -> None:
     entity = api.call("vic", "GET", f"/entities/{BERKUT}").json()
     assert entity["caption"] == "ТОО «Беркут Аэро Трейд»" and entity["schema"] == "Company"

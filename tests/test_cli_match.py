@@ -78,3 +78,32 @@ def test_eval_prints_both_matchers_side_by_side(tmp_path: Path) -> None:
     assert set(overall["logic_v2"]) == {"precision", "recall", "f1"}
     slices = {(s["slice"], s["value"]) for s in report["slices"]}
     assert ("schema", "Person") in slices and ("category", "legal_form") in slices
+
+
+def test_settings_lists_every_feature_and_setting_and_query_takes_them(tmp_path: Path) -> None:
+    listed = run("match", "settings", "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    docs = json.loads(listed.stdout)
+    settings = {s["name"]: s for s in docs["settings"]}
+    assert settings["conflict_weight"] == {
+        "name": "conflict_weight",
+        "type": "float",
+        "default": 2.5,
+        "description": settings["conflict_weight"]["description"],
+    }
+    assert settings["candidates"]["type"] == "int" and settings["candidates"]["default"] == 30
+    assert all(s["description"] for s in docs["settings"])
+    assert [f["name"] for f in docs["features"]][:2] == ["name_parts", "numbers"]
+    # a conflict ("Avia" against "Аэро") keeps the demo firm below 0.5, unless it counts less
+    home = ["--home", str(tmp_path / "h"), "--json", "--threshold", "0.5"]
+    plain = run("match", "query", "TOO Berkut Avia Treid", *home, cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout) == []
+    args = ["TOO Berkut Avia Treid", *home, "--config", "conflict_weight=0.5"]
+    tuned = run("match", "query", *args, cwd=tmp_path)
+    assert tuned.returncode == 0, tuned.stderr
+    assert json.loads(tuned.stdout)[0]["score"] == 0.7059
+    wrong = run("match", "query", "x", "--config", "conflict_weight", cwd=tmp_path)
+    assert wrong.returncode == 2 and "KEY=VALUE" in wrong.stderr
+    unknown = run("match", "query", "x", "--config", "nope=1", cwd=tmp_path)
+    assert unknown.returncode == 2 and "no matching setting 'nope'" in unknown.stderr

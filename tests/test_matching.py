@@ -21,12 +21,7 @@ from diversion.matching.analysis import (
     split_aliases,
 )
 from diversion.matching.bounds import NameBounds, WordTable
-from diversion.matching.features import (
-    SHORT_TYPO_SIMILARITY,
-    VOWEL_SHIFT_SIMILARITY,
-    name_parts,
-    part_similarity,
-)
+from diversion.matching.features import name_parts, names_compared, part_similarity
 from diversion.matching.index import Entry, NameIndex
 from diversion.matching.matcher import search
 from diversion.matching.pairs import Pair, score_pair
@@ -38,9 +33,13 @@ from diversion.matching.scoring import (
     most_added,
     score,
 )
+from diversion.matching.settings import DEFAULTS
 from diversion.matching.text import homoglyph_readings, romanisation_key, to_ascii
 from tests.conftest import ROOT, SHARED
 from tests.lists_fixture import write_list
+
+SHORT_TYPO_SIMILARITY = DEFAULTS.short_typo_similarity
+VOWEL_SHIFT_SIMILARITY = DEFAULTS.vowel_shift_similarity
 
 
 def pair_score(a: str, b: str, schema: str = "Company") -> float:
@@ -928,7 +927,7 @@ def _check_bound(name1: str, name2: str, schema: str) -> int:
     bounds = NameBounds(query, listed).bounds
     for i, q in enumerate(query):
         for j, c in enumerate(listed):
-            feature, _ = name_parts(q, c)
+            feature = name_parts(names_compared(q, c))
             assert bounds[i, j] >= feature.score - 1e-9, (q.original, c.original)
     return len(query) * len(listed)
 
@@ -1072,3 +1071,83 @@ def test_the_index_keeps_each_names_words_as_the_bound_reads_them(
         assert np.array_equal(from_arrays.han, from_names.han)
         assert from_arrays.joined == from_names.joined
         assert len(from_arrays.texts) > len(rows) and from_arrays.skeletons.any()
+
+
+def test_features_are_named_after_their_functions_and_described_by_their_docstrings() -> None:
+    from diversion.matching.scoring import FEATURES
+
+    assert [f.name for f in FEATURES] == [f.func.__name__ for f in FEATURES]
+    assert all(f.description for f in FEATURES)
+    assert {f.name: f.weight for f in FEATURES if f.role != "base"} == DEFAULT_WEIGHTS
+    # explanations name both sides and results carry the function's name
+    found = score_pair(Pair(0, "Plant No. 1 LLC", "Plant No. 2 JSC", "Company"))
+    assert {"name_parts", "numbers", "legal_form"} <= set(found.by_feature())
+    assert found.by_feature()["legal_form"].explanation == "legal forms differ: llc against jsc"
+
+
+def test_settings_are_typed_and_refuse_what_they_do_not_know() -> None:
+    from diversion.matching.settings import SettingsError, described
+
+    assert {d.name for d in described()} >= {"min_part_similarity", "conflict_weight"}
+    assert DEFAULTS.with_overrides({"short_typo_length": "4"}).short_typo_length == 4
+    for wrong in ({"nope": 1}, {"short_typo_length": 1.5}, {"key_similarity": "x"}):
+        with pytest.raises(SettingsError):
+            DEFAULTS.with_overrides(wrong)
+    with pytest.raises(SettingsError):
+        DEFAULTS.with_overrides({"key_similarity": -1})
+
+
+_TUNED = [
+    {"conflict_weight": 0.4, "longer_side_extra": 0.6},
+    {"firm_floor": 0.0, "similarity_floor": 0.1, "min_part_similarity": 0.5},
+    {"key_similarity": 0.95, "nickname_similarity": 0.95, "vowel_shift_similarity": 0.9},
+    {"person_near_miss_cap": 0.9, "no_distinctive_cap": 0.8, "joined_similarity": 0.8},
+]
+
+
+@pytest.mark.parametrize("overrides", _TUNED)
+def test_the_bound_holds_under_changed_settings(overrides: dict[str, float]) -> None:
+    # a request's settings reach the bound too: it never sets aside what the features score
+    settings = DEFAULTS.with_overrides(overrides)
+    pairs = _pairs(ROOT / "benchmarks" / "data" / "central_asia_pairs.csv", 300)
+    pairs += _pairs(SHARED / "matching" / "name_bench_cases.csv", 300)
+    for name1, name2, schema in pairs:
+        query, listed = analyse_all(name1, schema), analyse_all(name2, schema)
+        bounds = NameBounds(query, listed, settings).bounds
+        for i, q in enumerate(query):
+            for j, c in enumerate(listed):
+                found = name_parts(names_compared(q, c, settings))
+                assert bounds[i, j] >= found.score - 1e-9, (q.original, c.original, overrides)
+
+
+def _doc_rows(heading: str, columns: int) -> list[list[str]]:
+    """The rows of the first table after `heading` in docs/matching.md, cells stripped."""
+    text = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
+    lines = text[text.index(heading) :].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|---"))
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        assert len(cells) == columns, line
+        rows.append(cells)
+    return rows
+
+
+def test_the_docs_features_table_follows_the_algorithm() -> None:
+    from diversion.matching.scoring import FEATURES
+
+    rows = _doc_rows("## Features and score", 3)
+    assert [row[0] for row in rows] == [f"`{f.name}`" for f in FEATURES]
+    for row, feature in zip(rows, FEATURES, strict=True):
+        weight = float(row[1].split()[0].replace("−", "-"))
+        assert weight == feature.weight, feature.name
+
+
+def test_the_docs_settings_table_is_the_settings() -> None:
+    from diversion.matching.settings import described
+
+    rows = _doc_rows("### Settings", 4)
+    expected = [[f"`{d.name}`", d.type, str(d.default), d.description] for d in described()]
+    assert rows == expected

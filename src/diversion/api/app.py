@@ -39,6 +39,8 @@ from diversion.lists import SanctionsList
 from diversion.lists.lookup import Found, find_entity
 from diversion.lists.snapshots import ListStore, Snapshot
 from diversion.matching.scoring import DEFAULT_THRESHOLD
+from diversion.matching.settings import DEFAULTS as MATCH_SETTINGS
+from diversion.matching.settings import SettingsError
 from diversion.rules import RuleConfigError
 from diversion.service.screening import ContextError, ScreeningService
 from diversion.store import Store
@@ -276,6 +278,10 @@ def create_app(home: Home, store: Store) -> FastAPI:
         """yente's match API: queries by example (`schema`, `properties`), scored against the
         lists; each result has `score`, `match` (score at or over `threshold`), `features`
         and Diversion's `explanations` of each feature."""
+        try:
+            settings = MATCH_SETTINGS.with_overrides(body.config)
+        except SettingsError as exc:
+            raise HTTPException(422, f"config: {exc}") from None
         listings = _listings(dataset)
         responses: dict[str, schemas.EntityMatches] = {}
         for key, query in body.queries.items():
@@ -302,6 +308,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
                         address=next(iter(_values(props, ("address",))), None),
                         weights=body.weights or None,
                         limit=limit,
+                        settings=settings,
                     ):
                         if hit.entity_id not in best or hit.score > best[hit.entity_id][0].score:
                             best[hit.entity_id] = (hit, listing)
@@ -330,6 +337,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
             "diversion": {
                 "description": "Diversion's name matcher (docs/matching.md)",
                 "threshold": threshold,
+                "config": settings.changed(),
             }
         }
         return schemas.MatchResponse(responses=responses, matcher=matcher, limit=limit)

@@ -37,7 +37,13 @@ class EntityExample(BaseModel):
 
 
 class MatchQuery(BaseModel):
-    weights: dict[str, float] = Field(default_factory=dict, examples=[{"name_parts": 1.0}])
+    weights: dict[str, float] = Field(default_factory=dict, examples=[{"country": -0.2}])
+    config: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        examples=[{"person_near_miss_cap": 0.65}],
+        description="Matching settings for this request, as yente's `config` "
+        "(`diversion match settings` lists them); an unknown setting is refused.",
+    )
     queries: dict[str, EntityExample] = Field(..., max_length=100)
 
 

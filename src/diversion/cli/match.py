@@ -47,12 +47,21 @@ def query(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1)] = 10,
     threshold: ThresholdOption = 0.5,
+    config: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--config",
+            metavar="KEY=VALUE",
+            help="Change a matching setting for this query (repeatable; `match settings`).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
     """Ranked hits for NAME in the active lists (the demo list when none), with explanations."""
     from diversion.countries.normalise import CountryError, normalise_country
+    from diversion.matching.settings import DEFAULTS, SettingsError, parse_assignments
     from diversion.screening.context import ScreeningContext
 
     if schema not in SCHEMATA:
@@ -61,6 +70,10 @@ def query(
         countries = [normalise_country(c) for c in country or []]
     except CountryError as exc:
         fail(f"--country: {exc}", 2)
+    try:
+        settings = DEFAULTS.with_overrides(parse_assignments(config or []))
+    except SettingsError as exc:
+        fail(f"--config: {exc}", 2)
     where, store = store_for(home, db)
     context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
     if fallback:
@@ -69,7 +82,13 @@ def query(
         match
         for matcher in context.matchers
         for match in matcher.match(
-            name, identifier, threshold, schema=schema, countries=countries, limit=limit
+            name,
+            identifier,
+            threshold,
+            schema=schema,
+            countries=countries,
+            limit=limit,
+            settings=settings,
         )
     ]
     hits.sort(key=lambda m: (-m.score, m.entity_id))
@@ -94,6 +113,48 @@ def query(
             why,
         )
     out_console.print(table)
+
+
+@app.command("settings")
+def settings_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The scoring algorithm's features with their weights, and its tuning settings with
+    their types, defaults and descriptions."""
+    from diversion.matching.scoring import FEATURES
+    from diversion.matching.settings import described
+
+    features: list[dict[str, object]] = [
+        {"name": f.name, "weight": f.weight, "role": f.role, "description": f.description}
+        for f in FEATURES
+    ]
+    settings: list[dict[str, object]] = [
+        {"name": d.name, "type": d.type, "default": d.default, "description": d.description}
+        for d in described()
+    ]
+    if as_json:
+        json.dump({"features": features, "settings": settings}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    tables: list[tuple[str, tuple[str, ...], list[dict[str, object]]]] = [
+        (
+            "Features (change a weight with /match's `weights`)",
+            ("feature", "weight", "role", "description"),
+            features,
+        ),
+        (
+            "Settings (change one with `match query --config KEY=VALUE`, /match's `config`)",
+            ("setting", "type", "default", "description"),
+            settings,
+        ),
+    ]
+    for title, columns, rows in tables:
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(str(value) for value in row.values()))
+        out_console.print(table)
 
 
 @app.command("pairs")

@@ -28,27 +28,8 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from diversion.matching import abjad
 from diversion.matching.analysis import INITIAL, NAME, PATRONYMIC, Name, Part
-from diversion.matching.features import (
-    DISTINCTIVE_SIMILARITY,
-    FIRM_EXTRA,
-    FIRM_FLOOR,
-    INITIAL_SIMILARITY,
-    JOINED_SIMILARITY,
-    KEY_SIMILARITY,
-    LONGER_SIDE_EXTRA,
-    MIN_PART_SIMILARITY,
-    NICKNAME_SIMILARITY,
-    NO_DISTINCTIVE_CAP,
-    PERSON_ANCHOR_SIMILARITY,
-    PERSON_NEAR_MISS_CAP,
-    SHORT_TYPO_LENGTH,
-    SHORT_TYPO_SIMILARITY,
-    SIMILARITY_FLOOR,
-    VOWEL_SHIFT_LENGTH,
-    VOWEL_SHIFT_SIMILARITY,
-    joined_spellings,
-    part_weight,
-)
+from diversion.matching.features import VOWEL_SHIFT_LENGTH, joined_spellings, part_weight
+from diversion.matching.settings import DEFAULTS, Settings
 from diversion.matching.text import skeleton
 from diversion.matching.vocabulary import vocabulary
 
@@ -136,11 +117,14 @@ class NameBounds:
     of rows (query) or columns (listed) and `reduceat` sums or maximises over them."""
 
     def __init__(
-        self, query: WordTable | Sequence[Name], listed: WordTable | Sequence[Name]
+        self,
+        query: WordTable | Sequence[Name],
+        listed: WordTable | Sequence[Name],
+        settings: Settings = DEFAULTS,
     ) -> None:
         q = query if isinstance(query, WordTable) else WordTable.of(query)
         c = listed if isinstance(listed, WordTable) else WordTable.of(listed)
-        self.bounds = np.maximum(_aligned(q, c), _run_together(q, c))
+        self.bounds = np.maximum(_aligned(q, c, settings), _run_together(q, c, settings))
 
     def best(self) -> list[float]:
         """The most any query alias could score against each listed name, aligned or
@@ -149,7 +133,7 @@ class NameBounds:
         return best
 
 
-def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
+def _aligned(query: WordTable, listed: WordTable, settings: Settings) -> FloatArray:
     out = np.zeros((len(query), len(listed)))
     q_at = np.flatnonzero(query.sizes)
     c_at = np.flatnonzero(listed.sizes)
@@ -157,13 +141,16 @@ def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
         return out  # a name without words aligns with nothing (align scores it 0)
     q = _Words(query, q_at)
     c = _Words(listed, c_at)
-    similarity = _similarity(q, c)
+    similarity = _similarity(q, c, settings)
     # a person's name pair credits from the higher floor; a firm query's may pair firms
-    floor = SIMILARITY_FLOOR if q.person.all() else min(SIMILARITY_FLOOR, FIRM_FLOOR)
+    person_floor, firm_floor = settings.similarity_floor, settings.firm_floor
+    floor = person_floor if q.person.all() else min(person_floor, firm_floor)
     credit = np.where(
         similarity >= 1.0,
         1.0,
-        np.where(similarity >= MIN_PART_SIMILARITY, (similarity - floor) / (1.0 - floor), 0.0),
+        np.where(
+            similarity >= settings.min_part_similarity, (similarity - floor) / (1.0 - floor), 0.0
+        ),
     )
     # each word's best credit in each name of the other side, times its weight, summed
     best_in_listed = np.maximum.reduceat(credit, c.starts, axis=1)  # query word x listed name
@@ -172,25 +159,32 @@ def _aligned(query: WordTable, listed: WordTable) -> FloatArray:
     credited += np.add.reduceat(best_in_query * c.weights[None, :], c.starts, axis=1)
     total = q.totals[:, None] + c.totals[None, :]
     person = q.person[:, None] | c.person[None, :]
-    extra = np.where(person, LONGER_SIDE_EXTRA, FIRM_EXTRA)
+    # an unmatched word counts at least `extra` in `features.align`: an extra word of the
+    # longer name that much, a conflict `conflict_weight` (each side), so no more than either
+    conflict = settings.conflict_weight
+    extra = np.where(
+        person, min(settings.longer_side_extra, conflict), min(settings.firm_extra, conflict)
+    )
     # one word against more (`features.align`), and Han people's names, count unmatched
-    # words more; the bound takes no more than 1, the least a conflict counts (Hangul names,
-    # which align also counts so, keep the usual weight here: a looser bound, never too low)
+    # words more; the bound takes no more than 1, and no more than a conflict counts (Hangul
+    # names, which align also counts so, keep the usual weight here: a looser bound, never
+    # too low)
     if (q.sizes == 1).any() or (c.sizes == 1).any():
         one_word = (np.minimum(q.sizes[:, None], c.sizes[None, :]) == 1) & (
             np.maximum(q.sizes[:, None], c.sizes[None, :]) > 1
         )
-        extra = np.where(one_word, 1.0, extra)
+        extra = np.where(one_word, min(1.0, conflict), extra)
     if q.han.any() or c.han.any():
-        extra = np.where(person & (q.han[:, None] | c.han[None, :]), 1.0, extra)
+        extra = np.where(person & (q.han[:, None] | c.han[None, :]), min(1.0, conflict), extra)
     denominator = credited * (1.0 - extra) + extra * total
     bound = np.divide(credited, denominator, out=np.zeros_like(credited), where=denominator > 0)
     # the caps of `features.name_parts`, where no pair of name words could lift them
     same_kind = (q.kinds[:, None] == c.kinds[None, :]) & (q.kinds > 0)[:, None]
-    distinctive = _any_in(same_kind & (similarity >= DISTINCTIVE_SIMILARITY), q, c)
-    bound = np.where(~distinctive & (bound < 1.0), np.minimum(bound, NO_DISTINCTIVE_CAP), bound)
-    anchored = _any_in(same_kind & (similarity >= PERSON_ANCHOR_SIMILARITY), q, c)
-    bound = np.where(person & ~anchored, np.minimum(bound, PERSON_NEAR_MISS_CAP), bound)
+    distinctive = _any_in(same_kind & (similarity >= settings.distinctive_similarity), q, c)
+    no_distinctive = np.minimum(bound, settings.no_distinctive_cap)
+    bound = np.where(~distinctive & (bound < 1.0), no_distinctive, bound)
+    anchored = _any_in(same_kind & (similarity >= settings.person_anchor_similarity), q, c)
+    bound = np.where(person & ~anchored, np.minimum(bound, settings.person_near_miss_cap), bound)
     out[np.ix_(q_at, c_at)] = bound
     return out
 
@@ -215,7 +209,7 @@ def _any_in(pairs: BoolArray, q: _Words, c: _Words) -> BoolArray:
     return np.asarray(np.logical_or.reduceat(by_word, q.starts, axis=0))
 
 
-def _similarity(q: _Words, c: _Words) -> FloatArray:
+def _similarity(q: _Words, c: _Words, settings: Settings) -> FloatArray:
     """The most `features.part_similarity` could give each pair of words: edit distances
     of spellings and keys by one native call each, the rarer relations by look-ups."""
     text_edits = _edits(q.table.texts, c.table.texts)
@@ -224,25 +218,27 @@ def _similarity(q: _Words, c: _Words) -> FloatArray:
     longest = np.maximum(np.maximum(q.lengths[:, None], c.lengths[None, :]), 1)
     by_edits = np.where(edits <= MAX_EDITS, 1.0 - edits / longest, 0.0)
     shortest = np.minimum(q.lengths[:, None], c.lengths[None, :])
-    short_typo = (text_edits <= 1) & (shortest >= SHORT_TYPO_LENGTH)
-    by_edits = np.maximum(by_edits, np.where(short_typo, SHORT_TYPO_SIMILARITY, 0.0))
-    _nicknames_and_skeletons(q, c, by_edits)
-    _abjad(q, c, by_edits)
-    similarity = np.where(text_edits == 0, 1.0, np.where(key_edits == 0, KEY_SIMILARITY, by_edits))
+    short_typo = (text_edits <= 1) & (shortest >= settings.short_typo_length)
+    by_edits = np.maximum(by_edits, np.where(short_typo, settings.short_typo_similarity, 0.0))
+    _nicknames_and_skeletons(q, c, by_edits, settings)
+    _abjad(q, c, by_edits, settings)
+    key_alike = np.where(key_edits == 0, settings.key_similarity, by_edits)
+    similarity = np.where(text_edits == 0, 1.0, key_alike)
     if q.initials.any() or c.initials.any():
-        initials = np.where(q.firsts[:, None] == c.firsts[None, :], INITIAL_SIMILARITY, 0.0)
+        same_letter = q.firsts[:, None] == c.firsts[None, :]
+        initials = np.where(same_letter, settings.initial_similarity, 0.0)
         either = q.initials[:, None] | c.initials[None, :]
         similarity = np.where(either, initials, similarity)
     return np.asarray(similarity)
 
 
-def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
+def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray, settings: Settings) -> None:
     """Raise `out` for forms of one given name, and long words with the same consonant
     skeleton."""
     q_skeletons, c_skeletons = q.table.skeletons, c.table.skeletons
     same_skeleton = (q_skeletons[:, None] == c_skeletons[None, :]) & (q_skeletons != 0)[:, None]
     if same_skeleton.any():
-        out[same_skeleton] = np.maximum(out[same_skeleton], VOWEL_SHIFT_SIMILARITY)
+        out[same_skeleton] = np.maximum(out[same_skeleton], settings.vowel_shift_similarity)
     wanted = frozenset().union(*q.table.nicknames)
     if not wanted:
         return
@@ -255,10 +251,10 @@ def _nicknames_and_skeletons(q: _Words, c: _Words, out: FloatArray) -> None:
         for group in groups_q:
             alike = groups.get(group)
             if alike:
-                out[i, alike] = np.maximum(out[i, alike], NICKNAME_SIMILARITY)
+                out[i, alike] = np.maximum(out[i, alike], settings.nickname_similarity)
 
 
-def _abjad(q: _Words, c: _Words, out: FloatArray) -> None:
+def _abjad(q: _Words, c: _Words, out: FloatArray, settings: Settings) -> None:
     """Raise `out` for a word in Arabic script and a word in another script that share a
     consonant reading (`abjad.arabic_consonants`, `abjad.latin_consonants`)."""
     mixed = q.arabic[:, None] != c.arabic[None, :]
@@ -278,7 +274,9 @@ def _abjad(q: _Words, c: _Words, out: FloatArray) -> None:
         if wanted:
             shared[i, listed_owners[np.isin(listed_readings, wanted)]] = True
     raised = shared & mixed
-    out[raised] = np.maximum(out[raised], KEY_SIMILARITY)
+    # `features.abjad_spelling` gives a key's likeness or a vowel shift's: the higher bounds both
+    most = max(settings.key_similarity, settings.vowel_shift_similarity)
+    out[raised] = np.maximum(out[raised], most)
 
 
 def _consonants(words: _Words) -> list[frozenset[str]]:
@@ -297,9 +295,9 @@ def _edits(query: list[str], listed: list[str]) -> npt.NDArray[np.int32]:
     )
 
 
-def _run_together(query: WordTable, listed: WordTable) -> FloatArray:
+def _run_together(query: WordTable, listed: WordTable, settings: Settings) -> FloatArray:
     """The most `features.run_together` could find for each pair of names: the similarity of
-    their joined spellings where it reaches `JOINED_SIMILARITY` (a one-typo limit for names
+    their joined spellings where it reaches `Settings.joined_similarity` (a one-typo limit for names
     split alike only lowers it)."""
     spelled_q = [(at, s) for at, spellings in enumerate(query.joined) for s in spellings]
     spelled_c = [(at, s) for at, spellings in enumerate(listed.joined) for s in spellings]
@@ -310,7 +308,7 @@ def _run_together(query: WordTable, listed: WordTable) -> FloatArray:
         [s for _, s in spelled_q],
         [s for _, s in spelled_c],
         scorer=Levenshtein.normalized_similarity,
-        score_cutoff=JOINED_SIMILARITY,
+        score_cutoff=settings.joined_similarity,
         dtype=np.float64,
         workers=1,
     )

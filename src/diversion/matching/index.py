@@ -33,13 +33,9 @@ from diversion.matching.bounds import (
     word_numbers,
     word_skeleton,
 )
-from diversion.matching.features import (
-    MIN_PART_SIMILARITY,
-    SHORT_TYPO_SIMILARITY,
-    abjad_spelling,
-    part_similarity,
-)
+from diversion.matching.features import abjad_spelling, part_similarity
 from diversion.matching.keys import identifier_key
+from diversion.matching.settings import DEFAULTS
 from diversion.matching.text import romanisation_key, skeleton
 from diversion.matching.vocabulary import vocabulary
 
@@ -370,11 +366,11 @@ class NameIndex:
         for word_id in dict.fromkeys(found):
             other = words[word_id]
             similarity = similarity_of(probe, _probe(other))
-            if similarity < MIN_PART_SIMILARITY:
+            if similarity < DEFAULTS.min_part_similarity:
                 alike.pop(word_id, None)
                 continue
             if (
-                similarity == SHORT_TYPO_SIMILARITY
+                similarity == DEFAULTS.short_typo_similarity
                 and min(len(word), len(other)) <= 4
                 and offsets[word_id + 1] - offsets[word_id] > short_typo_limit
             ):

@@ -18,7 +18,7 @@ from followthemoney.types import registry
 
 from diversion.lists import SanctionsList
 from diversion.matching.bounds import NameBounds
-from diversion.matching.features import Feature
+from diversion.matching.features import FeatureResult
 from diversion.matching.index import INDEX_VERSION, Entry, NameIndex
 from diversion.matching.keys import identifier_key
 from diversion.matching.scoring import (
@@ -29,9 +29,9 @@ from diversion.matching.scoring import (
     most_added,
     score,
 )
+from diversion.matching.settings import DEFAULTS, Settings
 from diversion.matching.vocabulary import references as name_tables
 
-CANDIDATES = 30
 CACHED_QUERIES = 10_000  # queries whose matches a matcher keeps (parties recur in a batch)
 
 
@@ -46,7 +46,7 @@ class Match:
     score: float
     explanation: str
     source: str = ""
-    features: tuple[tuple[Feature, float], ...] = ()
+    features: tuple[tuple[FeatureResult, float], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -144,6 +144,7 @@ class Matcher:
         address: str | None = None,
         weights: Mapping[str, float] | None = None,
         limit: int = 10,
+        settings: Settings = DEFAULTS,
     ) -> list[Match]:
         """The best match per listed entity at or above `cutoff`, strongest first.
 
@@ -151,7 +152,8 @@ class Matcher:
         by two rules) is answered from the matches kept for it: those at a lower cutoff and
         a higher limit hold every match of a stricter request, in the same order. A search
         goes down to the default threshold and ten matches whatever is asked, which costs
-        little more than a stricter one (the same candidates are found and bounded)."""
+        little more than a stricter one (the same candidates are found and bounded). A
+        request with its own weights or settings is always searched."""
         query = Query(
             name=name,
             schema=schema,
@@ -160,8 +162,8 @@ class Matcher:
             identifiers=(identifier,) if identifier else (),
             address=address,
         )
-        if weights:
-            return search(self.index, query, cutoff, limit, weights)
+        if weights or settings is not DEFAULTS:
+            return search(self.index, query, cutoff, limit, weights, settings)
         with self._found_lock:
             kept = self._found.get(query)
             if kept is not None and kept[0] <= cutoff and kept[1] >= limit:
@@ -185,11 +187,11 @@ def search(
     cutoff: float = DEFAULT_THRESHOLD,
     limit: int = 10,
     weights: Mapping[str, float] | None = None,
-    candidates: int = CANDIDATES,
+    settings: Settings = DEFAULTS,
 ) -> list[Match]:
     names = query.names()
     rows_by_entry: dict[int, list[int]] = {}
-    rows = index.candidates(names, candidates, query.schema)
+    rows = index.candidates(names, settings.candidates, query.schema)
     for row, number in zip(rows, index.name_entry[rows].tolist(), strict=True):
         rows_by_entry.setdefault(number, []).append(row)
     by_identifier: set[int] = set()
@@ -199,7 +201,7 @@ def search(
             by_identifier.add(number)
     # candidates are bounded from the index's arrays; only those that could match are loaded
     listed_rows = [row for rows in rows_by_entry.values() for row in rows]
-    bounds = NameBounds(names, index.word_table(listed_rows)).best()
+    bounds = NameBounds(names, index.word_table(listed_rows), settings).best()
     least = cutoff - most_added(weights, query)  # the name score a match needs at least
     start = 0
     results: list[Match] = []
@@ -219,7 +221,7 @@ def search(
             identifiers={identifier_key(v): (p, v) for p, v in entry.identifiers},
             addresses=entry.addresses,
         )
-        scored = score(query, names, candidate, weights)
+        scored = score(query, names, candidate, weights, settings)
         if scored.score < cutoff:
             continue
         found = scored.by_feature()

@@ -7,28 +7,69 @@ numbers, legal forms, countries, birth dates) and a little up where an address a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from diversion.matching import features
-from diversion.matching.analysis import Name, analyse_all
+from diversion.matching.analysis import Name
+from diversion.matching.compared import Compared, Listed, Query
 from diversion.matching.defaults import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
-from diversion.matching.features import Feature
+from diversion.matching.features import FeatureResult, Finding, align_names
+from diversion.matching.settings import DEFAULTS, Settings
 
-# Feature weights: what each feature adds to (positive) or takes from (negative) the name
-# score when it fires. `identifier` is the floor an identical identifier lifts the score to.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "identifier": 1.0,
-    "numbers": -0.30,
-    "patronymic": -0.25,
-    "place_words": -0.25,
-    "legal_form": -0.30,
-    "country": -0.10,
-    "birth_date": -0.20,
-    "address": 0.05,
-}
+__all__ = ["DEFAULT_THRESHOLD", "DEFAULT_WEIGHTS", "Listed", "Query", "Scored", "score"]
 
-_ORGANISATIONS = frozenset({"Company", "Organization", "PublicBody"})
+# How a feature's finding enters the score:
+#   base:  the name score, of each pair of a query name and a listed name (the best pair wins)
+#   names: qualifies each pair of names, by its weight
+#   facts: qualifies the entity once (the facts of both sides, not their names), by its weight
+#   floor: lifts the score to its weight when it finds anything
+Role = Literal["base", "names", "facts", "floor"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature of the algorithm: its function, its weight and its role. The name is the
+    function's and the description its docstring's, as in nomenklatura's algorithms."""
+
+    func: Callable[[Compared], Finding | None]
+    weight: float
+    role: Role
+    name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.func.__name__)
+
+    @property
+    def description(self) -> str:
+        """The docstring, as one paragraph."""
+        return " ".join((inspect.getdoc(self.func) or "").split())
+
+
+# The algorithm: the name decides (the best pair of a query alias and a listed name); an
+# identical identifier overrides it; the other features move the score down where facts
+# disagree (a negative weight takes away in proportion to what the feature did not find) and
+# a little up where an address agrees (a positive weight adds in proportion to what it found).
+FEATURES: tuple[Feature, ...] = (
+    Feature(features.name_parts, 1.0, "base"),
+    Feature(features.numbers, -0.30, "names"),
+    Feature(features.patronymic, -0.25, "names"),
+    Feature(features.place_words, -0.25, "names"),
+    Feature(features.legal_form, -0.30, "names"),
+    Feature(features.country, -0.10, "facts"),
+    Feature(features.birth_date, -0.20, "facts"),
+    Feature(features.address, 0.05, "facts"),
+    Feature(features.identifier, 1.0, "floor"),
+)
+_BASE = next(f for f in FEATURES if f.role == "base")
+_NAMES = tuple(f for f in FEATURES if f.role == "names")
+_FACTS = tuple(f for f in FEATURES if f.role == "facts")
+_FLOORS = tuple(f for f in FEATURES if f.role == "floor")
+
+# The weights a request may change (`weights`); the base feature's score is the name score.
+DEFAULT_WEIGHTS: dict[str, float] = {f.name: f.weight for f in FEATURES if f.role != "base"}
 
 
 def compatible(query_schema: str, listed_schema: str) -> bool:
@@ -40,43 +81,17 @@ def compatible(query_schema: str, listed_schema: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Query:
-    name: str
-    schema: str = "LegalEntity"
-    countries: tuple[str, ...] = ()
-    birth_dates: tuple[str, ...] = ()
-    identifiers: tuple[str, ...] = ()
-    address: str | None = None
-
-    def names(self) -> list[Name]:
-        return analyse_all(self.name, self.schema)
-
-
-@dataclass
-class Listed:
-    """What the scorer needs of a listed entity."""
-
-    entity_id: str
-    schema: str
-    names: Sequence[Name]
-    countries: tuple[str, ...] = ()
-    birth_dates: tuple[str, ...] = ()
-    identifiers: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    addresses: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Scored:
     score: float
     matched: str  # the listed name (alias) that matched best
     query_alias: str
-    features: tuple[tuple[Feature, float], ...]  # each with the weight it had
+    features: tuple[tuple[FeatureResult, float], ...]  # each with the weight it had
 
     @property
     def explanation(self) -> str:
         return "; ".join(f.explanation for f, _ in self.features)
 
-    def by_feature(self) -> dict[str, Feature]:
+    def by_feature(self) -> dict[str, FeatureResult]:
         return {f.name: f for f, _ in self.features}
 
 
@@ -85,46 +100,46 @@ def score(
     query_names: Sequence[Name],
     listed: Listed,
     weights: Mapping[str, float] | None = None,
+    settings: Settings = DEFAULTS,
 ) -> Scored:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
-    best: tuple[float, list[tuple[Feature, float]], Name, Name] | None = None
+    best: tuple[float, list[tuple[FeatureResult, float]], Compared] | None = None
     for q in query_names:
         for c in listed.names:
-            feature, alignment = features.name_parts(q, c)
-            value = feature.score
-            found_here = [(feature, 1.0)]
-            for extra in (
-                features.numbers(q, c),
-                features.patronymics(q, c, alignment),
-                features.place_words(q, c),
-                features.legal_form(q, c),
-            ):
-                if extra is not None:
-                    found_here.append((extra, weights[extra.name]))
-                    value += _effect(extra, weights[extra.name])
+            pair = Compared(query, listed, q, c, settings, align_names(q, c, settings))
+            base = _BASE.func(pair)
+            assert base is not None  # the name score is always given
+            value = base.score
+            found_here = [(FeatureResult(_BASE.name, *base), _BASE.weight)]
+            for feature in _NAMES:
+                finding = feature.func(pair)
+                if finding is not None:
+                    weight = weights[feature.name]
+                    found_here.append((FeatureResult(feature.name, *finding), weight))
+                    value += _effect(finding.score, weight)
             if best is None or value > best[0]:
-                best = (value, found_here, q, c)
-    found: list[tuple[Feature, float]] = []
+                best = (value, found_here, pair)
+    found: list[tuple[FeatureResult, float]] = []
     total = 0.0
-    matched, alias = "", query.name
     if best is not None:
-        total, found, q, c = best
-        matched, alias = c.original, q.original
-    for extra in (
-        features.countries(query.countries, listed.countries),
-        features.birth_dates(query.birth_dates, listed.birth_dates)
-        if "Person" in (query.schema, listed.schema)
-        else None,
-        features.address(query.address, listed.addresses),
-    ):
-        if extra is None:
-            continue
-        found.append((extra, weights[extra.name]))
-        total += _effect(extra, weights[extra.name])
-    identifier = features.identifiers(query.identifiers, dict(listed.identifiers))
-    if identifier is not None:
-        found.insert(0, (identifier, weights["identifier"]))
-        total = max(total, weights["identifier"])
+        total, found, pair = best
+        matched, alias = pair.listed_name.original, pair.query_name.original
+    else:  # a side without names: the facts still speak
+        matched, alias = "", query.name
+        none = Name("", query.schema, ())
+        pair = Compared(query, listed, none, Name("", listed.schema, ()), settings)
+    for feature in _FACTS:
+        finding = feature.func(pair)
+        if finding is not None:
+            weight = weights[feature.name]
+            found.append((FeatureResult(feature.name, *finding), weight))
+            total += _effect(finding.score, weight)
+    for feature in _FLOORS:
+        finding = feature.func(pair)
+        if finding is not None:
+            weight = weights[feature.name]
+            found.insert(0, (FeatureResult(feature.name, *finding), weight))
+            total = max(total, weight)
     return Scored(round(min(max(total, 0.0), 1.0), 4), matched, alias, tuple(found))
 
 
@@ -145,9 +160,9 @@ def most_added(weights: Mapping[str, float] | None = None, query: Query | None =
     )
 
 
-def _effect(feature: Feature, weight: float) -> float:
+def _effect(found: float, weight: float) -> float:
     """A positive weight adds in proportion to what the feature found; a negative weight
     takes away in proportion to what it did not find (numbers on one side only: half)."""
     if weight >= 0:
-        return weight * feature.score
-    return weight * (1.0 - feature.score)
+        return weight * found
+    return weight * (1.0 - found)
