@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the commands import what they use: pyarrow, DuckDB, numpy a
     from diversion.flows.findings import Finding
     from diversion.flows.loaders import LoadResult
     from diversion.flows.store import FlowStore
+    from diversion.service.flows import FlowsService
 
 app = typer.Typer(
     help="Trade statistics: load them, find surges, roundabout routes, ghost trade, unit-value "
@@ -263,16 +264,15 @@ def _options(
     )
 
 
-def _connect(home: Path | None) -> tuple[Home, FlowStore, object]:
-    from diversion.flows.detectors.common import register_goods
-    from diversion.goods.bundled import USER_DIR, load_control_lists
+def _flows(home: Path | None) -> FlowsService:
+    """The home's flows, loaded: else say so and stop."""
+    from diversion.service.flows import FlowsService
 
-    where, store = _store(home)
-    if not store.loads():
+    where, _ = _store(home)
+    service = FlowsService(where)
+    if not service.loaded():
         fail(f"no flows loaded in {where.root}; run `diversion flows load` first", 2)
-    con = store.connect()
-    register_goods(con, load_control_lists(where.root / USER_DIR))
-    return where, store, con
+    return service
 
 
 def _show(name: str, findings: list[Finding], out: Path | None) -> None:
@@ -324,7 +324,6 @@ def _detector_command(name: str, doc: str) -> None:
         years: Annotated[str | None, typer.Option(help="mirror: only these years.")] = None,
         home: HomeOption = None,
     ) -> None:
-        from diversion.flows.detectors import DETECTORS
 
         options = _options(
             hub,
@@ -342,9 +341,8 @@ def _detector_command(name: str, doc: str) -> None:
             factor=factor,
             years=_years(years, "--years") if years else None,
         )
-        _, _, con = _connect(home)
         try:
-            findings = DETECTORS[name](con, options)  # type: ignore[arg-type]
+            findings = _flows(home).detect(name, options)
         except ValueError as exc:
             fail(str(exc), 2)
         _show(name, findings, out)
@@ -385,19 +383,9 @@ def _report_options(
     }
 
 
-def _write_report(
-    where: Home, store: FlowStore, con: object, options: dict[str, Options], out: Path
-) -> None:
-    from diversion.flows.report import build_report
-
+def _write_report(service: FlowsService, options: dict[str, Options], out: Path) -> None:
     with _file_progress(len(options), "Detector") as advance:
-        results = build_report(
-            con,  # type: ignore[arg-type]
-            options,
-            out,
-            store.loads(),
-            progress=lambda name: advance(Path(name)),
-        )
+        results = service.report(options, out, progress=lambda name: advance(Path(name)))
     for name, findings in results.items():
         out_console.print(f"  {name}: {len(findings)} finding(s)")
     out_console.print(
@@ -421,9 +409,9 @@ def report(
     home: HomeOption = None,
 ) -> None:
     """Run every detector and write an offline HTML report, PNG charts and the findings."""
-    where, store, con = _connect(home)
+    service = _flows(home)
     options = _report_options(hub, hs, controlled_only, currency, date)
-    _write_report(where, store, con, options, out or where.root / "flows-report")
+    _write_report(service, options, out or service.home.root / "flows-report")
 
 
 @app.command("demo")
@@ -436,10 +424,9 @@ def demo(
 ) -> None:
     """Build a report from the shipped Eurostat data and the synthetic HS6 panel. Its flows are
     kept in a store of their own inside OUT, apart from the flows you loaded."""
-    from diversion.flows.detectors.common import register_goods
     from diversion.flows.store import FlowStore
     from diversion.flows.synthetic import generate_panel
-    from diversion.goods.bundled import load_control_lists
+    from diversion.service.flows import FlowsService
 
     out = out or Home.resolve(home).root / "flows-demo"
     where = Home.resolve(out / "home")
@@ -452,7 +439,5 @@ def demo(
     load_into(store, "comtrade", [panel])
     eurostat = package_file("diversion.flows", "data/eurostat-hubs")
     load_into(store, "comext", [eurostat])
-    con = store.connect()
-    register_goods(con, load_control_lists())
     options = _report_options(None, None, False, "usd", f"{POLICY[0]}-{POLICY[1]:02d}")
-    _write_report(where, store, con, options, out)
+    _write_report(FlowsService(where), options, out)
