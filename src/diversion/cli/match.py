@@ -63,6 +63,7 @@ def query(
     from diversion.countries.normalise import CountryError, normalise_country
     from diversion.matching.settings import DEFAULTS, SettingsError, parse_assignments
     from diversion.screening.context import ScreeningContext
+    from diversion.service.matching import lists_named, search
 
     if schema not in SCHEMATA:
         fail(f"--schema {schema!r} is not one of {', '.join(SCHEMATA)}", 2)
@@ -78,21 +79,17 @@ def query(
     context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
     if fallback:
         err_console.print("[yellow]warning[/yellow] no lists imported: searching the demo list")
-    hits = [
-        match
-        for matcher in context.matchers
-        for match in matcher.match(
-            name,
-            identifier,
-            threshold,
-            schema=schema,
-            countries=countries,
-            limit=limit,
-            settings=settings,
-        )
-    ]
-    hits.sort(key=lambda m: (-m.score, m.entity_id))
-    hits = hits[:limit]
+    found = search(
+        lists_named(context, "default"),
+        [name],
+        identifier,
+        threshold,
+        schema=schema,
+        countries=countries,
+        limit=limit,
+        settings=settings,
+    )
+    hits = [hit.match for hit in found]
     if as_json:
         json.dump([m.to_dict() for m in hits], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
