@@ -203,7 +203,7 @@ def test_known_upward_imports_are_still_there() -> None:
             "flows is a branch of its own",
         ),
         (
-            "diversion.web.pages",
+            "diversion.web.deps",
             "if TYPE_CHECKING:\n    from diversion.api import app\n",
             "web is below api",
         ),

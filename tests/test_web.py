@@ -23,8 +23,8 @@ from diversion.cases.users import Users
 from diversion.home import Home
 from diversion.store import Store, open_store
 from diversion.store.audit import AuditLog
+from diversion.web.deps import SESSION_COOKIE, csrf_token
 from diversion.web.i18n import check_catalogs
-from diversion.web.pages import SESSION_COOKIE, csrf_token
 from tests import browser
 from tests.test_api import RED
 

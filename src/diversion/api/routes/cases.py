@@ -1,0 +1,73 @@
+"""`/cases`: the queue, a case with its decision and actions, and acting on it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from diversion.api import schemas
+from diversion.api.deps import Analyst, CaseId, StoreDep, Viewer
+from diversion.cases.workflow import Case, Cases, workflow
+
+router = APIRouter()
+
+
+def _case(case: Case, actions: list[Any] | None = None) -> schemas.CaseOut:
+    return schemas.CaseOut(
+        id=case.id,
+        declaration_id=case.declaration_id,
+        verdict=case.verdict,
+        corridor=case.corridor,
+        status=case.status,
+        assignee=case.assignee,
+        opened_at=case.opened_at.isoformat(),
+        updated_at=case.updated_at.isoformat(),
+        proposed_by=case.proposed_by,
+        decision=case.decision,
+        actions=[a.summary() for a in actions or []],
+    )
+
+
+@router.get("/cases", response_model=list[schemas.CaseOut], tags=["cases"])
+def cases_list(
+    user: Viewer,
+    store: StoreDep,
+    status: Annotated[str | None, Query(max_length=30)] = None,
+    corridor: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
+    assignee: Annotated[str | None, Query(max_length=60)] = None,
+    open_only: bool = True,
+) -> list[schemas.CaseOut]:
+    """The queue: open cases oldest first (`open_only=false` for decided ones too)."""
+    if status is not None and status not in workflow().statuses:
+        raise HTTPException(422, f"status must be one of {', '.join(workflow().statuses)}")
+    found = Cases(store).find(status, corridor, assignee, open_only=open_only and not status)
+    return [_case(case) for case in found]
+
+
+@router.get("/cases/{case_id}", response_model=schemas.CaseOut, tags=["cases"])
+def case_get(case_id: CaseId, user: Viewer, store: StoreDep) -> schemas.CaseOut:
+    """A case with its decision (every reason and its evidence) and its actions."""
+    found = Cases(store).get(case_id)
+    if found is None:
+        raise HTTPException(404, f"no case {case_id}")
+    return _case(found, Cases(store).actions(case_id))
+
+
+@router.post(
+    "/cases/{case_id}/actions",
+    response_model=schemas.CaseOut,
+    tags=["cases"],
+    responses={403: {"model": schemas.Problem}, 409: {"model": schemas.Problem}},
+)
+def case_act(
+    case_id: CaseId, body: schemas.CaseAction, user: Analyst, store: StoreDep
+) -> schemas.CaseOut:
+    """Act on a case as the token's user: the workflow checks role, status, reason and
+    four eyes (403 for a role, 409 for anything else the workflow refuses)."""
+    if body.action not in workflow().actions:
+        raise HTTPException(422, f"action must be one of {', '.join(workflow().actions)}")
+    if Cases(store).get(case_id) is None:
+        raise HTTPException(404, f"no case {case_id}")
+    done = Cases(store).act(case_id, user.username, body.action, body.reason, body.assignee)
+    return _case(done, Cases(store).actions(case_id))

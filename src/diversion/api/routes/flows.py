@@ -1,0 +1,48 @@
+"""`/flows/findings/{detector}`: one detector's findings on the home's trade flows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from diversion.api.deps import HomeDep, Viewer
+from diversion.flows.detectors import DETECTORS, Options
+from diversion.flows.detectors.common import register_goods
+from diversion.flows.store import FlowStore
+from diversion.goods.bundled import USER_DIR, load_control_lists
+
+router = APIRouter()
+
+
+@router.get("/flows/findings/{detector}", tags=["flows"])
+def flows_findings(
+    detector: str,
+    user: Viewer,
+    home: HomeDep,
+    hub: Annotated[list[str] | None, Query(max_length=20)] = None,
+    hs: Annotated[str | None, Query(pattern=r"^[0-9.]{2,12}$")] = None,
+    controlled_only: bool = False,
+    currency: Annotated[str, Query(pattern="^(usd|eur)$")] = "usd",
+    date: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    """One detector's findings on the flows loaded in the home (`diversion flows load`)."""
+    if detector not in DETECTORS:
+        raise HTTPException(404, f"no detector {detector!r}; one of {', '.join(DETECTORS)}")
+    flows = FlowStore.of(home)
+    if not flows.loads():
+        raise HTTPException(409, "no trade flows loaded; run `diversion flows load`")
+    if detector == "impact" and date is None:
+        raise HTTPException(422, "impact needs date=YYYY-MM")
+    con = flows.connect()
+    register_goods(con, load_control_lists(home.root / USER_DIR))
+    options = Options(
+        hubs=tuple(h.upper() for h in hub or ()),
+        hs_prefix=hs,
+        controlled_only=controlled_only,
+        currency=currency,
+        limit=limit,
+        extra={"date": date} if date else {},
+    )
+    return [finding.to_dict() for finding in DETECTORS[detector](con, options)]

@@ -1,0 +1,50 @@
+"""The trade-flow detectors' findings with their charts, and plotly.js served locally."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from diversion.web.deps import HomeDep, render, session_user
+
+router = APIRouter()
+
+
+@router.get("/app/flows", response_class=HTMLResponse, include_in_schema=False)
+def flows_page(request: Request, home: HomeDep) -> HTMLResponse:
+    session_user(request)
+    from diversion.flows.charts import plotly_figure
+    from diversion.flows.detectors import DETECTORS, Options
+    from diversion.flows.detectors.common import register_goods
+    from diversion.flows.store import FlowStore
+    from diversion.goods.bundled import USER_DIR, load_control_lists
+
+    flows = FlowStore.of(home)
+    sections: list[tuple[str, list[Any], list[str]]] = []
+    if flows.loads():
+        import plotly.io as pio
+
+        con = flows.connect()
+        register_goods(con, load_control_lists(home.root / USER_DIR))
+        for name in ("mirror", "surges", "roundabout", "unit-values"):
+            found = DETECTORS[name](con, Options(limit=10))
+            charts = [
+                pio.to_html(plotly_figure(f), include_plotlyjs=False, full_html=False)
+                for f in found[:3]
+            ]
+            sections.append((name, found, charts))
+    return render(request, "flows.html.j2", sections=sections)
+
+
+@router.get("/app/static/plotly.js", include_in_schema=False)
+def plotly_js() -> Response:
+    """plotly.js from the installed plotly package: the pages load nothing from a CDN."""
+    from plotly.offline import get_plotlyjs
+
+    return Response(
+        get_plotlyjs(),
+        media_type="application/javascript",
+        headers={"Cache-Control": "max-age=86400"},
+    )
