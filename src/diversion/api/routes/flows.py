@@ -8,9 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from diversion.api.deps import HomeDep, Viewer
 from diversion.flows.detectors import DETECTORS, Options
-from diversion.flows.detectors.common import register_goods
-from diversion.flows.store import FlowStore
-from diversion.goods.bundled import USER_DIR, load_control_lists
+from diversion.service.flows import FlowsService
 
 router = APIRouter()
 
@@ -30,13 +28,11 @@ def flows_findings(
     """One detector's findings on the flows loaded in the home (`diversion flows load`)."""
     if detector not in DETECTORS:
         raise HTTPException(404, f"no detector {detector!r}; one of {', '.join(DETECTORS)}")
-    flows = FlowStore.of(home)
-    if not flows.loads():
+    flows = FlowsService(home)
+    if not flows.loaded():
         raise HTTPException(409, "no trade flows loaded; run `diversion flows load`")
     if detector == "impact" and date is None:
         raise HTTPException(422, "impact needs date=YYYY-MM")
-    con = flows.connect()
-    register_goods(con, load_control_lists(home.root / USER_DIR))
     options = Options(
         hubs=tuple(h.upper() for h in hub or ()),
         hs_prefix=hs,
@@ -45,4 +41,4 @@ def flows_findings(
         limit=limit,
         extra={"date": date} if date else {},
     )
-    return [finding.to_dict() for finding in DETECTORS[detector](con, options)]
+    return [finding.to_dict() for finding in flows.detect(detector, options)]

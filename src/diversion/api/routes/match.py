@@ -13,6 +13,7 @@ from diversion.lists import SanctionsList
 from diversion.matching.scoring import DEFAULT_THRESHOLD
 from diversion.matching.settings import DEFAULTS as MATCH_SETTINGS
 from diversion.matching.settings import SettingsError
+from diversion.service.matching import lists_named, search
 from diversion.service.screening import ScreeningService
 
 IDENTIFIER_PROPERTIES = ("registrationNumber", "taxNumber", "idNumber", "innCode", "ogrnCode")
@@ -33,17 +34,10 @@ def _values(properties: dict[str, Any], names: tuple[str, ...]) -> list[str]:
 
 
 def _listings(screening: ScreeningService, dataset: str) -> list[tuple[SanctionsList, Any]]:
-    context = screening.context()
-    pairs = list(zip(context.sanctions_lists, context.matchers, strict=True))
-    if dataset in ("default", "all"):
-        return pairs
-    chosen = [(ls, m) for ls, m in pairs if dataset in (ls.reference.id, ls.reference.title)]
-    chosen = chosen or [
-        (ls, m) for ls, m in pairs if ls.reference.id.startswith(dataset.rstrip("-") + "-")
-    ]
-    if not chosen:
-        raise HTTPException(404, f"no dataset {dataset!r}; use `default` or a list name")
-    return chosen
+    try:
+        return lists_named(screening.context(), dataset)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 @router.post(
@@ -80,26 +74,22 @@ def match(
                 status=why, results=[], total=schemas.Total(value=0), query=query
             )
             continue
-        best: dict[str, tuple[Any, SanctionsList]] = {}
-        for listing, matcher in listings:
-            for name in names or [identifiers[0]]:
-                for hit in matcher.match(
-                    name,
-                    identifiers[0] if identifiers else None,
-                    cutoff=min(threshold, 0.5),
-                    schema=schema.name,
-                    countries=_values(props, COUNTRY_PROPERTIES),
-                    birth_dates=_values(props, ("birthDate",)),
-                    address=next(iter(_values(props, ("address",))), None),
-                    weights=body.weights or None,
-                    limit=limit,
-                    settings=settings,
-                ):
-                    if hit.entity_id not in best or hit.score > best[hit.entity_id][0].score:
-                        best[hit.entity_id] = (hit, listing)
-        ranked = sorted(best.values(), key=lambda pair: -pair[0].score)[:limit]
+        ranked = search(
+            listings,
+            names,
+            identifiers[0] if identifiers else None,
+            min(threshold, 0.5),
+            schema=schema.name,
+            countries=_values(props, COUNTRY_PROPERTIES),
+            birth_dates=_values(props, ("birthDate",)),
+            address=next(iter(_values(props, ("address",))), None),
+            weights=body.weights or None,
+            limit=limit,
+            settings=settings,
+        )
         results = []
-        for hit, listing in ranked:
+        for found in ranked:
+            hit, listing = found.match, found.listing
             entity = listing.entities.get(hit.entity_id)
             properties = entity.to_dict().get("properties", {}) if entity is not None else {}
             results.append(

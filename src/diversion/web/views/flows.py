@@ -16,20 +16,17 @@ router = APIRouter()
 def flows_page(request: Request, home: HomeDep) -> HTMLResponse:
     session_user(request)
     from diversion.flows.charts import plotly_figure
-    from diversion.flows.detectors import DETECTORS, Options
-    from diversion.flows.detectors.common import register_goods
-    from diversion.flows.store import FlowStore
-    from diversion.goods.bundled import USER_DIR, load_control_lists
+    from diversion.flows.detectors import Options
+    from diversion.service.flows import FlowsService
 
-    flows = FlowStore.of(home)
+    flows = FlowsService(home)
     sections: list[tuple[str, list[Any], list[str]]] = []
-    if flows.loads():
+    if flows.loaded():
         import plotly.io as pio
 
         con = flows.connect()
-        register_goods(con, load_control_lists(home.root / USER_DIR))
         for name in ("mirror", "surges", "roundabout", "unit-values"):
-            found = DETECTORS[name](con, Options(limit=10))
+            found = flows.detect(name, Options(limit=10), con)
             charts = [
                 pio.to_html(plotly_figure(f), include_plotlyjs=False, full_html=False)
                 for f in found[:3]
