@@ -157,3 +157,12 @@ def test_the_context_is_rebuilt_only_when_what_it_reads_changes(home: Home, stor
     assert "licence.missing" in fourth.catalogue.disabled
     assert "licence.missing" not in third.catalogue.disabled
     assert service.context() is fourth
+
+
+def test_a_list_import_re_screens_only_when_it_changed_something(home: Home, store: Store) -> None:
+    service = ScreeningService(home, store)
+    assert not service.rescreens_after_import(True, 30)  # nothing screened in the home yet
+    service.screen([decl("AFTER-1", START)])
+    assert service.rescreens_after_import(True, 30)
+    assert not service.rescreens_after_import(False, 30)  # the files were already active
+    assert not service.rescreens_after_import(True, 0)  # --rescreen-days 0

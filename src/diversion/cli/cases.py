@@ -298,11 +298,17 @@ def audit_replay(
             out_console.print(f"{head} {entry.kind}: {json.dumps(payload, ensure_ascii=False)}")
 
 
-def run_rescreen(where: Home, store: Store, days: int) -> None:
-    """Re-screen open cases and the last `days` days against the active lists; report."""
+def run_rescreen(where: Home, store: Store, days: int, after_import: bool | None = None) -> None:
+    """Re-screen open cases and the last `days` days against the active lists; report.
+    `after_import`: called after a list import, which made a new snapshot active (True) or
+    not (False); the service decides whether that asks for a re-screen."""
     from diversion.cli.goods import checked_user_dir
     from diversion.service.screening import ContextError, ScreeningService
 
+    if after_import is not None and not ScreeningService(where, store).rescreens_after_import(
+        after_import, days
+    ):
+        return
     checked_user_dir(where.root)
     service = ScreeningService(where, store, checked_rules_file(None, where))
     try:

@@ -192,7 +192,6 @@ def import_(
     per source (the SDN and the consolidated set given together are two lists), in the
     source's own list; then re-screen open cases and recent declarations with them."""
     from diversion.lists.snapshots import ListStore
-    from diversion.screening.records import DeclarationRecords
 
     if fmt == "registry-csv":
         fail("a registry is not a sanctions list: use `diversion network import`", 2)
@@ -206,8 +205,7 @@ def import_(
     created = import_snapshot(
         ListStore(store), fmt, paths, list_name, replace=replace, allow_shrink=allow_shrink
     )
-    if created and rescreen_days > 0 and len(DeclarationRecords(store)):
-        run_rescreen(where, store, rescreen_days)
+    run_rescreen(where, store, rescreen_days, after_import=created)
 
 
 @app.command("ls")

@@ -301,6 +301,11 @@ class ScreeningService:
         )
         return write_run(source, out, fmt, read, done.decisions), done
 
+    def rescreens_after_import(self, created: bool, days: int) -> bool:
+        """Whether a list import asks for a re-screen of open cases and the last `days` days:
+        when a new snapshot became active, `days` is not 0, and the home has screened before."""
+        return created and days > 0 and bool(len(DeclarationRecords(self.store)))
+
     def rescreen(self, days: int = DEFAULT_DAYS, today: date | None = None) -> RescreenReport:
         """Screen open cases and the last `days` days again, comparing with everything
         screened before (as `screen --history store`)."""
