@@ -103,3 +103,48 @@ def test_the_address_of_a_listed_party_asks_for_review(context: ScreeningContext
     (reason,) = [r for r in decision.reasons if r.code == "party.address_match"]
     assert reason.severity == "medium"
     assert reason.evidence["entity_id"] == "demo-co-esil-mikrokomponent"
+
+
+ABAY = "13, Abay Avenue, office 1309, Astana"
+NAVOI = "16A Navoi Street, Tashkent"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        # issue 21: Russian, Kazakh, Uzbek Latin and English forms of one address
+        ("Астана, проспект Абая, 13, офис 1309", ABAY, True),
+        ("Астана, пр. Абая, д. 13, оф. 1309", ABAY, True),
+        ("Астана қаласы, Абай даңғылы, 13, 1309 кеңсе", ABAY, True),
+        ("ул. Навои, 16А", NAVOI, True),
+        ("Navoiy ko'chasi 16A", NAVOI, True),
+        ("Toshkent sh., Navoiy ko‘chasi, 16a-uy", NAVOI, True),
+        ("Тошкент, Навоий кўчаси, 16А", NAVOI, True),
+        (
+            "Toshkent, Amir Temur shoh ko'chasi, 16-uy",
+            "Ташкент, проспект Амира Темура, д. 16",
+            True,
+        ),
+        # house and office numbers compared exactly, the letter of a house too
+        ("Астана, проспект Абая, 13, офис 1310", ABAY, False),
+        ("Астана, проспект Абая, 15, офис 1309", ABAY, False),
+        ("Астана қаласы, Абай даңғылы, 13, 1308 кеңсе", ABAY, False),
+        ("ул. Навои, 16Б", NAVOI, False),
+        ("ул. Навои, 16", NAVOI, False),
+        # another street, another city
+        ("Астана, проспект Республики, 13, офис 1309", ABAY, False),
+        ("Toshkent, Bobur ko'chasi 16A", NAVOI, False),
+        ("Алматы, проспект Абая, 13, офис 1309", ABAY, False),
+        # a street type with no street name says too little
+        ("Ташкент, ул. 16А", NAVOI, False),
+    ],
+)
+def test_addresses_meet_across_languages(a: str, b: str, alike: bool) -> None:
+    assert (same_address(a, b) >= 90) is alike, (a, b, same_address(a, b))
+
+
+def test_russian_case_endings_of_street_names_meet_the_nominative() -> None:
+    assert address_key("проспект Абая 13") == address_key("Abay avenue 13")
+    assert address_key("улица Ленина 5") == address_key("Lenin street 5")
+    assert address_key("улица Гоголя 5") == address_key("Gogol street 5")
+    assert address_key("улица Ленина 5") != address_key("улица Ленского 5")

@@ -2,11 +2,13 @@
 Entity List's address-only entries) and for addresses many firms share.
 
 An address is folded to ASCII words (Cyrillic and the hub alphabets transliterated as names are,
-with their romanisation keys), street-type words and filler
-(ул., улица, street, д., office ...) are dropped, and what is left is compared as a set: two
-addresses match when their house and postal numbers agree and their words mostly do, in any
-order and whatever the street-type words. Numbers decide: "ул. Примерная, 12" is not
-"ул. Примерная, 14".
+with their romanisation keys); street-type words in any of the hub languages (ул., проспект,
+даңғылы, ko'chasi, street, office, кеңсе ...) are read as canonical types and left out, street
+names lose their Russian case ending (Абая -> Abay), and the hub cities are read under one name;
+what is left is compared as a set: two addresses match when their house, office and postal
+numbers agree (16А is 16A), their cities do not differ, and their words mostly agree, in any order.
+Numbers decide: "ул. Примерная, 12" is not "ул. Примерная, 14". The tables are data
+(data/address_words.yml).
 """
 
 from __future__ import annotations
@@ -21,32 +23,105 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from diversion.lists.model import SanctionsList
 from diversion.matching.text import romanisation_key, to_ascii
+from diversion.matching.text import words as text_words
 from diversion.reference import load_yaml, package_file
 
 
+@dataclass(frozen=True)
+class AddressWords:
+    """data/address_words.yml read once: folded word -> its canonical type or city."""
+
+    types: dict[str, str]
+    street_types: frozenset[str]
+    filler: frozenset[str]
+    endings: tuple[tuple[str, str, str], ...]  # (ending, after "vowel"/"consonant", becomes)
+    min_stem: int
+    cities: dict[str, str]
+
+
 @lru_cache(maxsize=1)
-def filler_words() -> frozenset[str]:
-    """Street-type and filler words (data/address_words.yml)."""
+def address_words() -> AddressWords:
     data = load_yaml(package_file("diversion.matching", "data/address_words.yml"))
-    return frozenset(str(word) for words in data["filler"].values() for word in words)
+    types = {str(word): kind for kind, words in data["types"].items() for word in words}
+    endings = data["case_endings"]
+    return AddressWords(
+        types=types,
+        street_types=frozenset(data["street_types"]),
+        filler=frozenset(str(word) for word in data["filler"]),
+        endings=tuple((r["ending"], r["after"], r["becomes"]) for r in endings["rules"]),
+        min_stem=int(endings["min_stem"]),
+        cities={str(v): city for city, spellings in data["cities"].items() for v in spellings},
+    )
+
+
+def filler_words() -> frozenset[str]:
+    """Street-type and filler words (data/address_words.yml), left out of the compared words."""
+    table = address_words()
+    return frozenset(table.types) | table.filler
+
+
+def without_case_ending(key: str) -> str:
+    """A romanised word without the Russian case ending data/address_words.yml lists
+    (abaya -> abai, lenina -> lenin): a light rule applied to both sides alike."""
+    table = address_words()
+    for ending, after, becomes in table.endings:
+        stem = key[: -len(ending)]
+        if not key.endswith(ending) or len(stem) < table.min_stem:
+            continue
+        if (stem[-1] in "aeiouy") == (after == "vowel"):
+            return stem + becomes
+    return key
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """An address read: the words it is compared by, its house, office and postal numbers
+    (16А and 16a are "16a"), its city, and whether it names a street by a street type."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+    city: str | None
+    names_street: bool
 
 
 _TOKEN = re.compile(r"[a-z]+|\d+")
-_WORD = re.compile(r"\w+")
+_HOUSE = re.compile(r"(\d+)([a-z]?)")
 MATCH_RATIO = 90.0
 
 
 @lru_cache(maxsize=50_000)
-def address_tokens(address: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(words, numbers) of an address, folded."""
-    words, numbers = set(), set()
-    for raw in _WORD.findall(address):
-        for token in _TOKEN.findall(to_ascii(raw)):
+def address_parts(address: str) -> AddressParts:
+    table = address_words()
+    words, numbers, kinds = set(), set(), set()
+    cities: list[str] = []
+    for raw in text_words(address):
+        folded = to_ascii(raw)
+        house = _HOUSE.fullmatch(folded)
+        if house:  # a number with its letter: 16А (Cyrillic) is 16A
+            numbers.add((house[1].lstrip("0") or "0") + house[2])
+            continue
+        for token in _TOKEN.findall(folded):
             if token.isdigit():
                 numbers.add(token.lstrip("0") or "0")
-            elif token not in filler_words() and len(token) > 1:
-                words.add(romanisation_key(token))
-    return frozenset(words), frozenset(numbers)
+            elif token in table.types:
+                kinds.add(table.types[token])
+            elif token in table.cities:
+                cities.append(table.cities[token])
+                words.add(table.cities[token])
+            elif token not in table.filler and len(token) > 1:
+                words.add(without_case_ending(romanisation_key(token)))
+    return AddressParts(
+        frozenset(words),
+        frozenset(numbers),
+        cities[-1] if cities else None,
+        bool(kinds & table.street_types),
+    )
+
+
+def address_tokens(address: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(words, numbers) of an address, folded."""
+    parts = address_parts(address)
+    return parts.words, parts.numbers
 
 
 def address_key(address: str) -> str:
@@ -55,18 +130,27 @@ def address_key(address: str) -> str:
     return " ".join(sorted(words) + sorted(numbers))
 
 
+def _says_enough(parts: AddressParts) -> bool:
+    """Two words, or a street named as one: a city and a number say too little."""
+    if len(parts.words) >= 2:
+        return True
+    return parts.names_street and bool(parts.words - {parts.city})
+
+
 def same_address(a: str, b: str) -> float:
-    """How alike two addresses are (0-100), or 0 when their numbers disagree."""
-    words_a, numbers_a = address_tokens(a)
-    words_b, numbers_b = address_tokens(b)
-    if not words_a or not words_b:
+    """How alike two addresses are (0-100), or 0 when their numbers or cities disagree."""
+    parts_a, parts_b = address_parts(a), address_parts(b)
+    if not parts_a.words or not parts_b.words:
         return 0.0
-    shorter, longer = sorted((numbers_a, numbers_b), key=len)
+    if parts_a.city and parts_b.city and parts_a.city != parts_b.city:
+        return 0.0  # another city
+    shorter, longer = sorted((parts_a.numbers, parts_b.numbers), key=len)
     if not shorter or not shorter <= longer:
         return 0.0  # no number, or a number the other lacks: not the same building
-    if min(len(words_a), len(words_b)) < 2:
-        return 0.0  # a city and a number say too little
-    return float(token_set_ratio(" ".join(sorted(words_a)), " ".join(sorted(words_b))))
+    if not _says_enough(parts_a) or not _says_enough(parts_b):
+        return 0.0
+    words_a, words_b = sorted(parts_a.words), sorted(parts_b.words)
+    return float(token_set_ratio(" ".join(words_a), " ".join(words_b)))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA, Levenshtein
 
 from diversion.matching import abjad
+from diversion.matching.addresses import same_address
 from diversion.matching.analysis import (
     GENERIC,
     HANGUL_WORD,
@@ -582,8 +583,11 @@ def address(pair: Compared) -> Finding | None:
     best_listed = ""
     for value in listed:
         alignment = align(q.parts, analyse(value, "Address").parts, settings=pair.settings)
-        if alignment.score > best:
-            best, best_listed = alignment.score, value
+        # the same address read by its parts (street types, case endings, numbers, city) in
+        # another language counts as much as one spelled alike
+        score = max(alignment.score, same_address(query, value) / 100)
+        if score > best:
+            best, best_listed = score, value
     if best < pair.settings.address_similarity:
         return None
     return Finding(best, f"address close to the listed {best_listed!r} ({best:.2f})")
