@@ -148,3 +148,25 @@ def test_russian_case_endings_of_street_names_meet_the_nominative() -> None:
     assert address_key("улица Ленина 5") == address_key("Lenin street 5")
     assert address_key("улица Гоголя 5") == address_key("Gogol street 5")
     assert address_key("улица Ленина 5") != address_key("улица Ленского 5")
+
+
+def test_the_matchers_address_feature_reads_an_address_in_another_script() -> None:
+    """The /match `address` feature: the Russian form of a listed English address counts as
+    the same address; another office in the same building does not."""
+    from dataclasses import replace
+
+    from diversion.matching.analysis import analyse
+    from diversion.matching.compared import Query
+    from diversion.matching.features import address, names_compared
+
+    pair = names_compared(analyse("Elem Group", "Company"), analyse("Elem Group", "Company"))
+    listed = replace(pair.listed, addresses=("13, Abay Avenue, office 1309, Astana",))
+
+    def found(query_address: str) -> float | None:
+        query = Query("Elem Group", "Company", address=query_address)
+        finding = address(replace(pair, query=query, listed=listed))
+        return None if finding is None else finding.score
+
+    assert found("Астана, проспект Абая, 13, офис 1309") == 1.0
+    other_office = found("Астана, проспект Абая, 13, офис 1310")
+    assert other_office is None or other_office < 1.0
