@@ -14,9 +14,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from diversion.declarations import Declaration
+from diversion.home import Home
 from diversion.licences import LicenceError, LicenceImportError, LicenceStore
 from diversion.licences.store import DEPLETIONS, LICENCES
-from diversion.screening import Screener, ScreeningContext
+from diversion.screening import Screener
+from diversion.service.screening import ScreeningService
 from diversion.store import Store
 from tests.conftest import DEMO
 from tests.test_licences import GOOD_ROW, declaration, item, licence_csv
@@ -232,9 +234,11 @@ def test_cancelling_gives_everything_back_once(imported: LicenceStore) -> None:
         imported.cancel("D-2", "")
 
 
-def test_screening_reads_what_is_left_but_never_draws(imported: LicenceStore) -> None:
+def test_screening_reads_what_is_left_but_never_draws(
+    imported: LicenceStore, tmp_path: Path
+) -> None:
     imported.accept(shipment("D-1", quantity=95))
-    context, _ = ScreeningContext.for_store(imported.store)
+    context = ScreeningService(Home(tmp_path / "home"), imported.store).context()
     assert context.licences is not None
     decision = Screener(context).screen(shipment("D-2", quantity=10))
     assert "licence.exhausted" in decision.codes

@@ -62,8 +62,8 @@ def query(
     """Ranked hits for NAME in the active lists (the demo list when none), with explanations."""
     from diversion.countries.normalise import CountryError, normalise_country
     from diversion.matching.settings import DEFAULTS, SettingsError, parse_assignments
-    from diversion.screening.context import ScreeningContext
     from diversion.service.matching import lists_named, search
+    from diversion.service.screening import ContextError, ScreeningService
 
     if schema not in SCHEMATA:
         fail(f"--schema {schema!r} is not one of {', '.join(SCHEMATA)}", 2)
@@ -76,7 +76,10 @@ def query(
     except SettingsError as exc:
         fail(f"--config: {exc}", 2)
     where, store = store_for(home, db)
-    context, fallback = ScreeningContext.for_store(store, index_cache=where.path("index"))
+    try:
+        context, fallback = ScreeningService(where, store).context_and_fallback()
+    except ContextError as exc:
+        fail(f"{exc.problems[0]}; add the list with `diversion goods add` or fix the rules file", 2)
     if fallback:
         err_console.print("[yellow]warning[/yellow] no lists imported: searching the demo list")
     found = search(

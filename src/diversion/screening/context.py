@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.goods import ControlList, ControlLists, load_chpl, load_control_lists
-from diversion.licences import LicenceRegister, LicenceStore, demo_register
+from diversion.licences import LicenceRegister, demo_register
 from diversion.lists import SanctionsList, demo_list
-from diversion.lists.snapshots import ListStore
-from diversion.matching import Matcher, cached_matcher
+from diversion.matching import Matcher
 from diversion.matching.addresses import AddressIndex, listed_addresses
-from diversion.matching.suppressions import SuppressionSet, suppressions_in_force
+from diversion.matching.suppressions import SuppressionSet
 from diversion.matching.vocabulary import references as name_tables
 from diversion.network.bundled import demo_network
 from diversion.network.graph import Network
-from diversion.network.links import NetworkStore
 from diversion.reference import ReferenceData
-from diversion.rules import Catalogue, load_catalogue, load_config
+from diversion.rules import Catalogue, load_catalogue
 from diversion.screening.history import History
 from diversion.screening.imports import Imports
-from diversion.store import Store
 
 
 @dataclass
@@ -34,16 +30,16 @@ class ScreeningContext:
     # None: licence numbers are not checked (a bare context); front ends always attach one
     licences: LicenceRegister | None = None
     # The control lists the goods rules apply; None: the bundled ones, with `control_list` as
-    # the CHPL. `for_store` adds the lists a user put in the home.
+    # the CHPL (diversion.service.screening adds the lists a user put in the home).
     control_lists: ControlLists | None = None
     # The company registry with its links to the lists; None: no registry imported
     network: Network | None = None
     _addresses: AddressIndex | None = field(default=None, repr=False)
     # Earlier declarations, for the rules that compare with the past (`--history`); the
-    # batch being screened is added to it by `screen_file`
+    # batch being screened is added to it by `screen_batch`
     history: History | None = None
     # The goods' earlier imports, for the route rules (`--imports`, import declarations); the
-    # batch's import declarations are added to it by `screen_file`
+    # batch's import declarations are added to it by `screen_batch`
     imports: Imports | None = None
     # False hits officers set aside (diversion.matching.suppressions); None: none apply
     suppressions: SuppressionSet | None = None
@@ -83,40 +79,6 @@ class ScreeningContext:
             matchers=[matcher],
             licences=demo_register(),
             network=demo_network(listing, matcher),
-        )
-
-    @classmethod
-    def for_store(
-        cls,
-        store: Store,
-        index_cache: Path | None = None,
-        control_lists_dir: Path | None = None,
-        rules_config: Path | None = None,
-    ) -> tuple[ScreeningContext, bool]:
-        """The active snapshots of every list in the store; the demo list if there are none.
-
-        The flag says the demo list stood in, so that front ends can say so loudly. Name
-        indexes are kept under `index_cache` (one per snapshot) and reused when present.
-        Control lists in `control_lists_dir` apply besides the bundled ones, and the rules
-        file `rules_config` (if it exists) tunes the catalogue.
-        """
-        stored = ListStore(store).active_lists()
-        fallback = not stored
-        lists = stored or [demo_list()]
-        matchers = [cached_matcher(listed, index_cache) for listed in lists]
-        return (
-            cls(
-                control_list=load_chpl(),
-                country_groups=load_country_groups(),
-                sanctions_lists=lists,
-                catalogue=load_config(load_catalogue(), rules_config),
-                matchers=matchers,
-                control_lists=load_control_lists(user_dir=control_lists_dir),
-                licences=LicenceStore(store).register(),
-                network=NetworkStore(store).network(lists, matchers),
-                suppressions=suppressions_in_force(store),
-            ),
-            fallback,
         )
 
     def unknown_control_lists(self) -> list[str]:

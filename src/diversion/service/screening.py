@@ -26,7 +26,6 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from diversion.cases.rescreen import DEFAULT_DAYS, RescreenReport, rescreen
-from diversion.cases.suppressions import Suppressions
 from diversion.cases.workflow import Cases
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.declarations import Declaration, read_declarations
@@ -37,7 +36,7 @@ from diversion.licences import LicenceRegister, LicenceStore
 from diversion.lists import SanctionsList, demo_list
 from diversion.lists.snapshots import ListStore
 from diversion.matching import Matcher, cached_matcher
-from diversion.matching.suppressions import SuppressionSet
+from diversion.matching.suppressions import SuppressionSet, suppressions_in_force
 from diversion.network.graph import Network
 from diversion.network.links import NetworkStore
 from diversion.rules import CONFIG_FILE, Catalogue, load_catalogue, load_config
@@ -207,7 +206,7 @@ class ScreeningService:
             "licences", version.licences, LicenceStore(self.store).register
         )
         suppressions: SuppressionSet = self._part(
-            "suppressions", version.suppressions, Suppressions(self.store).in_force
+            "suppressions", version.suppressions, lambda: suppressions_in_force(self.store)
         )
         previous = self._context[1] if self._context is not None else None
         context = ScreeningContext(
