@@ -112,11 +112,6 @@ def licence_missing(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
         )
 
 
-def _overrides(item: Item) -> dict[str, str]:
-    """Evidence that a ban or suspension outranks the licence the item cites, if any."""
-    return {"overrides": f"licence {licence_key(item.licence_no)}"} if item.licence_no else {}
-
-
 def _no_licence_lifts(item: Item) -> str:
     if item.licence_no:
         return f"; licence {licence_key(item.licence_no)} cannot lift it"
@@ -231,7 +226,6 @@ def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
                 "ban_lists": list(ban["lists"]),
                 "certain": certain,
                 "entries": _entries(goods),
-                **_overrides(item),
             },
         )
 
@@ -270,7 +264,7 @@ def goods_destination_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) 
                     f"banned{since}; it goes to a banned destination ({_where(there)})"
                     f"{_no_licence_lifts(item)}"
                 ),
-                evidence={**hit.evidence(), "banned_places": there, **_overrides(item)},
+                evidence={**hit.evidence(), "banned_places": there},
             )
             break  # one ban decides the item
 
@@ -313,7 +307,6 @@ def goods_defence_suspension(
                     "suspension_basis": suspension.get("legal_basis"),
                     "suspension_source": suspension.get("source"),
                     "licence_no": item.licence_no,
-                    **_overrides(item),
                 },
             )
             break  # one entry decides the item

@@ -39,7 +39,7 @@ class Screener:
         for rule_id, rule in active.items():  # policies read the reasons of the others
             if rule_id in POLICY_CHECKS:
                 reasons.extend(POLICY_CHECKS[rule_id](declaration, tuple(reasons), rule))
-        reasons = mark_overruled(reasons, active)
+        reasons = mark_overruled(reasons, active, declaration)
         reasons.sort(key=Reason.sort_key)
         worst = reasons[0].severity if reasons else SEVERITY_ORDER[-1]
         verdict = catalogue.verdict_of_severity[worst]

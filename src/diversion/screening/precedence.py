@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from diversion.declarations import Declaration
+from diversion.licences.model import licence_key
 from diversion.rules import Rule
 from diversion.screening.decision import Reason
 
@@ -20,32 +22,28 @@ def overruling_rules(rules: Mapping[str, Rule]) -> set[str]:
     return {rule_id for rule_id, rule in rules.items() if rule.params.get("outranks_licences")}
 
 
-def mark_overruled(reasons: Iterable[Reason], rules: Mapping[str, Rule]) -> list[Reason]:
+def mark_overruled(
+    reasons: Iterable[Reason], rules: Mapping[str, Rule], declaration: Declaration
+) -> list[Reason]:
     """The reasons, with each reason about a cited licence on an item that a ban or
-    suspension stops marked `overruled_by` those rules."""
+    suspension stops marked `overruled_by` those rules, and each such ban's reason naming the
+    licence it overrides (`overrides: licence ...`)."""
     reasons = list(reasons)
     deciding = overruling_rules(rules)
+    cited = {
+        item.item_no: licence_key(item.licence_no) for item in declaration.items if item.licence_no
+    }
     stopped: dict[int, set[str]] = {}
     for reason in reasons:
         if reason.code in deciding and reason.severity == "high" and reason.item_no is not None:
             stopped.setdefault(reason.item_no, set()).add(reason.code)
-    cited = {  # the licence each stopped item cites, as its licence reasons name it
-        r.item_no: r.evidence["licence_no"]
-        for r in reasons
-        if r.item_no in stopped and r.code.startswith("licence.") and "licence_no" in r.evidence
-    }
     marked: list[Reason] = []
     for reason in reasons:
         by = stopped.get(reason.item_no) if reason.item_no is not None else None
-        if (
-            by
-            and reason.code in by
-            and reason.item_no in cited
-            and "overrides" not in reason.evidence
-        ):  # a rule that does not name the licence itself (route.*) names it here
+        if by and reason.code in by and reason.item_no in cited:
             overrides = f"licence {cited[reason.item_no]}"
             reason = replace(reason, evidence={**reason.evidence, "overrides": overrides})
-        if by and reason.code.startswith("licence.") and "licence_no" in reason.evidence:
+        elif by and reason.code.startswith("licence.") and "licence_no" in reason.evidence:
             names = sorted(by)
             reason = replace(
                 reason,
