@@ -608,6 +608,68 @@ def test_generic_words_do_not_match_on_their_own() -> None:
     assert pair_score("Shenzhen Alpha Electronics", "Shenzhen Beta Electronics") < 0.5
 
 
+BLOCKS = 0.90  # screening's party.sanctioned blocks from here and reviews from 0.80
+
+
+def test_common_words_alone_never_block_a_firm_with_a_word_of_its_own() -> None:
+    # issue 21: "Alpha Trading LLC" (UAE) scored 0.98 against the listed "Alpha Trading
+    # Investments Limited" (Hong Kong) and blocked a wheat shipment; Alpha is a common name
+    # and Investments is the listed firm's own word
+    result = score_pair(
+        Pair(0, "Alpha Trading LLC", "Alpha Trading Investments Limited", "Company")
+    )
+    explanation = result.by_feature()["name_parts"].explanation
+    assert DEFAULTS.common_words_cap <= result.score < BLOCKS  # reviewed, not blocked
+    assert "investments unmatched" in explanation and "only common" in explanation
+    assert _check_bound("Alpha Trading LLC", "Alpha Trading Investments Limited", "Company")
+    # a word of its own on the query's side, in another script too
+    assert pair_score("Alpha Zenith Trading", "Alpha Trading") < BLOCKS
+    assert pair_score("ООО «Альфа Инвест Трейдинг»", "Alfa Trading LLC") < BLOCKS
+    # two common words are no more distinctive than one
+    assert pair_score("Golden Star Trading", "Golden Star Trading Investments") < BLOCKS
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Alpha Trading LLC", "ALPHA TRADING L.L.C."),  # the same words: the same name
+        ("Alfa Trading LLC", "ООО «Альфа Трейдинг»"),
+        ("Elem Group", "ТОО «Элем Групп»"),  # Elem is the firm's own word
+        ("Elem Trading", "Elem Trading Investments"),  # so an extra word is forgiven
+        ("Atlas Shipping", "ATLAS SHIPPING COMPANY"),  # Company only says it is a firm
+        ("Golden Star Trading LLC", "Golden Star Trading Group LLC"),
+        ("Alpha Trading", "Alpha Trading (Hong Kong)"),  # a place: `place_words` compares
+    ],
+)
+def test_firms_sharing_common_words_and_nothing_else_still_block(a: str, b: str) -> None:
+    assert pair_score(a, b) >= BLOCKS
+
+
+def test_common_words_never_cap_a_person() -> None:
+    # Ruby and Diamond are a given name and a surname; a middle name left out is forgiven
+    cap = DEFAULTS.common_words_cap
+    assert pair_score("Ruby Diamond", "Ruby Diamond Jones", "Person") > cap
+    assert pair_score("Ruby Diamond", "Ruby Diamond Jones", "Company") == cap
+
+
+def test_the_common_words_table_reads_as_firm_words() -> None:
+    # every common word reads as one name word of a firm (not generic, not a place: those are
+    # weighed already), every firm word as one generic word; an entry that read otherwise
+    # would never be found
+    from diversion.matching.vocabulary import data_path, vocabulary
+    from diversion.reference import describe, load_yaml
+
+    table = load_yaml(data_path("common_words.yml"))
+    assert describe(data_path("common_words.yml")).id == "common-words"
+    for section, kind in (("words", NAME), ("firm_words", GENERIC)):
+        entries = [str(w) for group in table[section] for w in group]
+        assert len(entries) > 10
+        for written in entries:
+            parts = analyse(f"Zyxwv {written}", "Company").parts
+            assert [p.kind for p in parts] == [NAME, kind], (written, parts)
+    assert "alpha" not in vocabulary().generic
+
+
 def test_numbers_tell_apart() -> None:
     assert pair_score("Plant No. 1", "Plant No. 1") > pair_score("Plant No. 1", "Plant No. 2")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -34,7 +35,8 @@ from diversion.matching.compared import Alignment, Compared, Listed, Query
 from diversion.matching.keys import identifier_key
 from diversion.matching.settings import DEFAULTS, Settings
 from diversion.matching.text import romanisation_key, skeleton
-from diversion.matching.vocabulary import vocabulary
+from diversion.matching.vocabulary import data_path, vocabulary
+from diversion.reference import load_yaml
 
 # How much a part counts in a name, by kind. Generic words ("Group", "Trading") and places
 # ("Shenzhen") count little, so that two firms share them without matching. Structural, not a
@@ -62,6 +64,33 @@ class FeatureResult:
     name: str
     score: float
     explanation: str
+
+
+class CommonWords(NamedTuple):
+    """`data/common_words.yml` as firms' names read it: each word by spelling and by
+    romanisation key (Альфа is alfa, the key of alpha)."""
+
+    common: frozenset[str]  # words many unrelated firms take as their names (Alpha, Star)
+    firm: frozenset[str]  # generic words that only say a name is a firm's (Company, Group)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> CommonWords:
+    table = load_yaml(data_path("common_words.yml")) or {}
+
+    def read(section: str) -> frozenset[str]:
+        found: set[str] = set()
+        for group in table.get(section) or []:
+            for written in group:
+                for part in analyse(str(written), "Company").words:
+                    found.update((part.text, part.key))
+        return frozenset(found)
+
+    return CommonWords(read("words"), read("firm_words"))
+
+
+def _in(part: Part, words: frozenset[str]) -> bool:
+    return part.text in words or part.key in words
 
 
 def part_similarity(a: Part, b: Part, settings: Settings = DEFAULTS) -> float:
@@ -471,12 +500,48 @@ def name_parts(pair: Compared) -> Finding:
             f"name parts {how}; initials differ ({q_initials} against {c_initials}): "
             f"at most {near_miss:.2f}",
         )
+    common_cap = settings.common_words_cap
+    if not person and not written_together and score > common_cap:
+        own = _own_words_beside_common(distinctive, alignment, settings)
+        if own:
+            # "Alpha Trading LLC" against "Alpha Trading Investments Limited": many firms are
+            # called Alpha; a word one firm has and the other lacks says they are two
+            shared = ", ".join(dict.fromkeys(q.text for q, _, _ in alignment.pairs))
+            return Finding(
+                common_cap,
+                f"name parts {how}: only common and generic words shared ({shared}); "
+                f"{', '.join(own)} unmatched: at most {common_cap:.2f}",
+            )
     # written together, every word was compared: none is left unmatched
     left = [p.text for p in alignment.query_left + alignment.listed_left if p.kind == NAME]
     text = f"name parts {how}"
     if left and not written_together:
         text += f"; unmatched {', '.join(left)}"
     return Finding(score, f"{text}: {score:.2f}")
+
+
+def _own_words_beside_common(
+    distinctive: Sequence[tuple[Part, Part, float]], alignment: Alignment, settings: Settings
+) -> list[str]:
+    """The words of two firms' names that one has and the other lacks, when every word they
+    share alike is common (`common_words`) or generic; none when they share a word of their
+    own. A place ("Alpha Trading (Hong Kong)"), a legal form or a number is not such a word
+    (`place_words`, `legal_form` and `numbers` compare those), nor is a generic word that only
+    says the name is a firm's ("Atlas Shipping Company" is Atlas Shipping). A name word paired
+    with one less alike than `Settings.distinctive_similarity` ("Mortars" with "Motors") counts
+    as unshared."""
+    common, firm = common_words()
+    if not distinctive or not all(_in(q, common) or _in(c, common) for q, c, _ in distinctive):
+        return []
+    own = [
+        p.text
+        for p in alignment.query_left + alignment.listed_left
+        if p.kind != PLACE and not (p.kind == GENERIC and _in(p, firm))
+    ]
+    for q, c, similarity in alignment.pairs:
+        if q.kind == NAME and c.kind == NAME and similarity < settings.distinctive_similarity:
+            own += [q.text, c.text]
+    return own
 
 
 def patronymic(pair: Compared) -> Finding | None:

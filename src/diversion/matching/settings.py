@@ -73,6 +73,11 @@ class Settings:
     no_distinctive_cap: float = _setting(
         0.5, "The most a name scores with only generic words or no words in common."
     )
+    common_words_cap: float = _setting(
+        0.85,
+        "The most a firm's name scores when it shares only common words (Alpha, Star) and "
+        "generic ones and either side has a word the other lacks: below blocking, for review.",
+    )
     person_anchor_similarity: float = _setting(
         0.85, "A person's name needs one word this alike (spelled alike, a key, a short form)."
     )

@@ -29,6 +29,7 @@ FILES = (
     "chinese.yml",
     "homoglyphs.yml",
     "generic_words.yml",
+    "common_words.yml",
     "nicknames.yml",
     "korean.yml",
     "arabic.yml",
