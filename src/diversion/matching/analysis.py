@@ -19,6 +19,8 @@ from pypinyin import lazy_pinyin
 from rigour.territories import get_territories
 
 from diversion.matching import abjad, german, wade_giles
+from diversion.matching.enterprise_words import enterprise_words, place_of_adjective
+from diversion.matching.loanwords import english_reading
 from diversion.matching.text import (
     han_runs,
     homoglyph_readings,
@@ -53,6 +55,7 @@ NASAB = frozenset(
 ARTICLES = frozenset({"al", "el", "ul"})
 _CONSONANTS_ONLY = re.compile(r"[bcdfghjklmnpqrstvwxz]{2,3}")
 NO_VOWEL_NAMES = frozenset({"ng"})  # a surname with no vowel (Vietnamese, Cantonese)
+_CYRILLIC_WORD = re.compile(r"[а-яё]{4,}")  # a casefolded Russian word (of four letters or more)
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
@@ -92,6 +95,8 @@ class Name:
     # written in Han characters: its pinyin words are characters, and a letter changed in
     # them is another character ("liang" is not "jiang"), never a typo
     han: bool = False
+    # words read in another language's rendering, for explanations ("zavod: plant")
+    readings: tuple[str, ...] = field(default=(), compare=False)
     # the parts but numbers: what the matcher aligns (kept, since it reads them for every pair)
     words: tuple[Part, ...] = field(init=False, repr=False, compare=False)
 
@@ -115,7 +120,8 @@ class Name:
         parts = " ".join(f"{_CODES[p.kind]}{p.text}/{p.key}" for p in self.parts)
         forms = ",".join(sorted(self.forms))
         han = "h" if self.han else ""
-        return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}\t{han}"
+        readings = "|".join(self.readings)
+        return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}\t{han}\t{readings}"
 
 
 _CODES = {NAME: "n", GENERIC: "g", PLACE: "p", PATRONYMIC: "f", NUMBER: "#", INITIAL: "i"}
@@ -123,7 +129,7 @@ _KINDS = {code: kind for kind, code in _CODES.items()}
 
 
 def loads(original: str, line: str) -> Name:
-    schema, forms, parts, form_words, han = line.split("\t")
+    schema, forms, parts, form_words, han, readings = line.split("\t")
     out = []
     for chunk in parts.split(" ") if parts else []:
         text, key = chunk[1:].split("/", 1)
@@ -135,6 +141,7 @@ def loads(original: str, line: str) -> Name:
         frozenset(f for f in forms.split(",") if f),
         tuple(w for w in form_words.split("|") if w),
         han == "h",
+        tuple(r for r in readings.split("|") if r),
     )
 
 
@@ -302,10 +309,14 @@ def _read_pinyin(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def _tokens(name: str, person: bool = False) -> list[tuple[str, str]]:
+def _tokens(
+    name: str, person: bool = False, notes: list[str] | None = None
+) -> list[tuple[str, str]]:
     """(ascii token, provisional kind) for every word of the name, Han included. A person's
     name in Hangul is read syllable by syllable (김정은: 김, 정, 은), as the lists write
-    Korean names (Kim Jong Un); each syllable is spelled by `_part`."""
+    Korean names (Kim Jong Un); each syllable is spelled by `_part`. In a firm's name a
+    Russian adjective made from a place is read as the place (Бийский: biysk), as English
+    names the firm (Biysk Powder Plant); each such reading is added to `notes`."""
     out: list[tuple[str, str]] = []
     for is_han, piece in han_runs(unicodedata.normalize("NFKC", name)):
         if is_han:
@@ -316,12 +327,28 @@ def _tokens(name: str, person: bool = False) -> list[tuple[str, str]]:
                 out.extend((syllable, HANGUL) for syllable in word)
                 continue
             folded = spelled(word)
+            if not person and folded and _CYRILLIC_WORD.fullmatch(word):
+                read = _read_cyrillic(word, folded)
+                if read != folded:
+                    if notes is not None:
+                        notes.append(f"{folded}: {read}")
+                    folded = read
             ordinal = _ORDINAL.match(word.casefold())
             if ordinal:  # "13th", "1-й"
                 out.append((ordinal.group(1), NUMBER))
             elif folded:
                 out.append((folded, NUMBER if folded.isdigit() else NAME))
     return out
+
+
+def _read_cyrillic(word: str, folded: str) -> str:
+    """A Cyrillic word of a firm's name as English writes it: a Russian adjective made from
+    a place as the place (Бийский: biysk), an English word written by sound as that word
+    (Креатив: creative); else as transliterated."""
+    place = place_of_adjective(word)
+    if place is not None:
+        return spelled(place)
+    return english_reading(word, folded) or folded
 
 
 def _read_numbers(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -357,7 +384,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     """Take one name apart. Legal forms are only looked for in names of organisations."""
     vocab = vocabulary()
     person = schema in PERSON_SCHEMATA
-    tokens = _tokens(name, person)
+    notes: list[str] = []
+    tokens = _tokens(name, person, notes)
     if not person:
         tokens = _read_numbers(_read_pinyin(tokens))
     forms: set[str] = set()
@@ -390,16 +418,11 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         # a name that is only a legal form ("LLC") keeps it as its name
         kept = [(w, NAME) for w in " ".join(form_words).split() if not w.startswith("form:")]
         forms = set()
+    readings: list[str] = list(notes)
+    if not person:
+        kept = _in_english(kept, arabic, readings)
     parts: list[Part] = []
     for position, (token, kind) in enumerate(kept):
-        if kind == NAME and not person:
-            if arabic:  # firm words in Arabic script, read in English (arabic.yml)
-                token = vocab.arabic_firm_words.get(token, token)
-            token = vocab.abbreviations.get(token, token)
-            if " " in token:  # an abbreviation of several words
-                for piece in token.split():
-                    parts.append(_part(piece, person, position, kept))
-                continue
         parts.append(_part(token, person, position, kept, kind, latin_words=not arabic))
     parts = [p for p in parts if p.kind != "stop"]
     if not person:
@@ -408,7 +431,60 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         # only generic words (and numbers): the words are the name
         parts = [p if p.kind == NUMBER else Part(p.text, NAME, p.key) for p in parts]
     han = any(is_han for is_han, _ in han_runs(name))
-    return Name(name, schema, tuple(parts), frozenset(forms), tuple(form_words), han)
+    return Name(
+        name, schema, tuple(parts), frozenset(forms), tuple(form_words), han, tuple(readings)
+    )
+
+
+def _in_english(
+    kept: list[tuple[str, str]], arabic: bool, readings: list[str]
+) -> list[tuple[str, str]]:
+    """A firm's words with abbreviations written out and the words of enterprise names read
+    in English (`enterprise_words.yml`): "NPO Zarya", "НПО «Заря»" and "Scientific Production
+    Association Zarya" all read scientific production association zarya. Each word read so is
+    noted in `readings` ("npo: scientific production association")."""
+    vocab = vocabulary()
+    table = enterprise_words()
+    expanded: list[tuple[str, str, str]] = []  # (token, kind, the abbreviation it came from)
+    for token, kind in kept:
+        if kind != NAME:
+            expanded.append((token, kind, ""))
+            continue
+        if arabic:  # firm words in Arabic script, read in English (arabic.yml)
+            token = vocab.arabic_firm_words.get(token, token)
+        written = vocab.abbreviations.get(token) or table.acronyms.get(token)
+        if written is None:
+            expanded.append((token, kind, ""))
+            continue
+        expanded.extend((piece, NAME, token) for piece in written.split())
+    tokens = [token for token, _, _ in expanded]
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(expanded):
+        token, kind, source = expanded[i]
+        reading = table.reading_at(tokens, i) if kind == NAME else None
+        if reading is None or any(k != NAME for _, k, _ in expanded[i : i + reading.size]):
+            if source and (i == 0 or expanded[i - 1][2] != source):
+                readings.append(f"{source}: {' '.join(t for t, _, s in expanded if s == source)}")
+            out.append((token, kind))
+            i += 1
+            continue
+        covered = expanded[i : i + reading.size]
+        sources = {s for _, _, s in covered}
+        written_as = sources.pop() if len(sources) == 1 and "" not in sources else None
+        english = " ".join(reading.english)
+        if written_as and (i == 0 or expanded[i - 1][2] != written_as):
+            readings.append(f"{written_as}: {english}")
+        elif written_as:
+            last = readings[-1].rsplit(" ", 1)[-1]
+            readings[-1] += f" {english}" if reading.english[0] != last else english[len(last) :]
+        elif reading.translated:
+            readings.append(f"{' '.join(tokens[i : i + reading.size])}: {english}")
+        for word in reading.english:
+            if not out or out[-1] != (word, NAME):  # научно-исследовательский: one "scientific"
+                out.append((word, NAME))
+        i += reading.size
+    return out
 
 
 def _without_articles(kept: list[tuple[str, str]]) -> list[tuple[str, str]]:

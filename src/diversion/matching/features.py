@@ -463,11 +463,12 @@ def name_parts(pair: Compared) -> Finding:
         f"{q.text}={c.text}" if s == 1.0 else f"{q.text}~{c.text} ({s:.2f})"
         for q, c, s in alignment.pairs
     )
+    how += read_as(pair)
     written_together = False
     joined, joined_q, joined_c = (0.0, "", "") if hangul else run_together(query, listed, settings)
     if joined > score:
         score = joined
-        how = f"{joined_q}~{joined_c} written together ({joined:.2f})"
+        how = f"{joined_q}~{joined_c} written together ({joined:.2f}){read_as(pair)}"
         written_together = True
     distinctive = [
         p
@@ -542,6 +543,17 @@ def _own_words_beside_common(
         if q.kind == NAME and c.kind == NAME and similarity < settings.distinctive_similarity:
             own += [q.text, c.text]
     return own
+
+
+def read_as(pair: Compared) -> str:
+    """The words each side's name was read as in English ("query read zavod as plant"), so
+    that an officer sees which words were translated, expanded or read by sound."""
+    notes = [
+        f"{side} read {'; '.join(name.readings)}"
+        for side, name in (("query", pair.query_name), ("listed", pair.listed_name))
+        if name.readings
+    ]
+    return f" [{'; '.join(notes)}]" if notes else ""
 
 
 def patronymic(pair: Compared) -> Finding | None:

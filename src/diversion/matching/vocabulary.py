@@ -33,6 +33,8 @@ FILES = (
     "nicknames.yml",
     "korean.yml",
     "arabic.yml",
+    "enterprise_words.yml",
+    "loanwords.yml",
 )
 HANGUL_FIRST = 0xAC00  # 가, the first Hangul syllable block
 MISSPELT_FORM_LENGTH = 10  # a word of a legal form this long is recognised with one typo
