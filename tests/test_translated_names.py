@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from diversion.matching.analysis import GENERIC, NAME, analyse
+from diversion.matching.analysis import GENERIC, NAME, analyse, initials_form
 from diversion.matching.enterprise_words import (
     _forms,
     enterprise_words,
@@ -202,3 +202,20 @@ def test_a_name_in_cyrillic_finds_its_english_listing_in_the_index() -> None:
 def test_translated_words_are_generic_where_they_name_a_kind_of_firm() -> None:
     kinds = {p.text: p.kind for p in analyse("Бийский пороховой завод", "Company").parts}
     assert kinds["plant"] == GENERIC and kinds["powder"] == NAME
+
+
+def test_a_soviet_style_name_meets_its_initials_but_two_names_never_meet_by_theirs() -> None:
+    assert score("НИИ точного приборостроения", "NII TP") >= BLOCKS
+    assert score("ФГУП «НИИ точного приборостроения»", "FGUP NII TP") >= BLOCKS
+    assert _check_bound("НИИ точного приборостроения", "NII TP", "Company")
+    # НИИ тяжёлого приборостроения is NII TP too, but it is not НИИ точного приборостроения
+    assert score("НИИ тяжёлого приборостроения", "НИИ точного приборостроения") < 0.72
+    assert score("NII TP", "NII TK") < 0.72
+    # the initials are read only after an enterprise acronym, of two to four words
+    assert initials_form("НИИ точного приборостроения") == "нии тп"
+    assert initials_form("Research Institute of Precision Instrument Engineering") is None
+    assert initials_form("ОКБ «Сокол»") is None
+    entries = [(Entry(f"f-{n}", "Company", "", "t"), [f"NII {n} Trading"]) for n in range(30)]
+    entries.append((Entry("niitp", "Company", "", "t"), ["NII TP"]))
+    found = search(NameIndex.build(entries), Query("НИИ точного приборостроения", "Company"))
+    assert found and found[0].entity_id == "niitp" and "initials" in found[0].explanation

@@ -95,6 +95,9 @@ class Name:
     # written in Han characters: its pinyin words are characters, and a letter changed in
     # them is another character ("liang" is not "jiang"), never a typo
     han: bool = False
+    # the name written as its initials ("НИИ ТП" for "НИИ точного приборостроения"): it meets
+    # a name written so, never another name's initials
+    acronym: bool = False
     # words read in another language's rendering, for explanations ("zavod: plant")
     readings: tuple[str, ...] = field(default=(), compare=False)
     # the parts but numbers: what the matcher aligns (kept, since it reads them for every pair)
@@ -119,7 +122,7 @@ class Name:
         """A compact one-line form for the on-disk index."""
         parts = " ".join(f"{_CODES[p.kind]}{p.text}/{p.key}" for p in self.parts)
         forms = ",".join(sorted(self.forms))
-        han = "h" if self.han else ""
+        han = ("h" if self.han else "") + ("a" if self.acronym else "")
         readings = "|".join(self.readings)
         return f"{self.schema}\t{forms}\t{parts}\t{'|'.join(self.form_words)}\t{han}\t{readings}"
 
@@ -140,7 +143,8 @@ def loads(original: str, line: str) -> Name:
         tuple(out),
         frozenset(f for f in forms.split(",") if f),
         tuple(w for w in form_words.split("|") if w),
-        han == "h",
+        "h" in han,
+        "a" in han,
         tuple(r for r in readings.split("|") if r),
     )
 
@@ -216,6 +220,11 @@ def analyse_all(name: str, schema: str = "LegalEntity") -> list[Name]:
     for alias in kept:
         for reading in _readings(alias, schema):
             out.append(replace(analyse(reading, schema), original=alias))
+        initials = None if schema in PERSON_SCHEMATA else initials_form(alias)
+        if initials:
+            analysed = analyse(initials, schema)
+            note = f"{' '.join(p.text for p in analysed.parts)} (its initials)"
+            out.append(replace(analysed, original=alias, acronym=True, readings=(note,)))
     return out
 
 
@@ -231,6 +240,23 @@ def _readings(alias: str, schema: str) -> Iterator[str]:
         respelled = german.reading(alias)
         if respelled:
             yield respelled
+
+
+def initials_form(name: str) -> str | None:
+    """A Soviet-style enterprise name as its acronym is written: an enterprise acronym (НИИ,
+    НПО, ОКБ …, `enterprise_words.yml`) followed by two to four words of the name gives those
+    words' initials, as the lists write them: "НИИ точного приборостроения" is also "НИИ ТП",
+    "NII TP". The words before the acronym (a legal form) are kept. Two names read so are
+    never compared (НИИ тяжёлого приборостроения is NII TP too): `Name.acronym`."""
+    written = words_of(name)
+    acronyms = enterprise_words().acronyms
+    for at, word in enumerate(written):
+        if spelled(word) in acronyms:
+            rest = [w for w in written[at + 1 :] if spelled(w) not in vocabulary().stopwords]
+            if 2 <= len(rest) <= 4 and all(len(w) >= 3 and w.isalpha() for w in rest):
+                return " ".join([*written[: at + 1], "".join(w[0] for w in rest)])
+            return None
+    return None
 
 
 def _has_own_word(name: Name) -> bool:
@@ -432,7 +458,13 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         parts = [p if p.kind == NUMBER else Part(p.text, NAME, p.key) for p in parts]
     han = any(is_han for is_han, _ in han_runs(name))
     return Name(
-        name, schema, tuple(parts), frozenset(forms), tuple(form_words), han, tuple(readings)
+        name,
+        schema,
+        tuple(parts),
+        frozenset(forms),
+        tuple(form_words),
+        han,
+        readings=tuple(readings),
     )
 
 

@@ -106,6 +106,8 @@ def score(
     best: tuple[float, list[tuple[FeatureResult, float]], Compared] | None = None
     for q in query_names:
         for c in listed.names:
+            if q.acronym and c.acronym:
+                continue  # two names read as their initials say nothing of each other
             pair = Compared(query, listed, q, c, settings, align_names(q, c, settings))
             base = _BASE.func(pair)
             assert base is not None  # the name score is always given
