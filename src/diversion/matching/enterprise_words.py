@@ -42,10 +42,13 @@ class EnterpriseWords:
     # (ending of a Russian adjective's lemma, letters that make the place's name)
     place_endings: tuple[tuple[str, str], ...]
     longest: int
+    first_keys: frozenset[str]  # the key of every form's first word
 
     def reading_at(self, tokens: Sequence[str], start: int) -> Reading | None:
         """The longest form of the table starting at `start`, as English words; None when no
         form starts there or the form already is its English reading."""
+        if romanisation_key(tokens[start]) not in self.first_keys:
+            return None  # most words begin no form: one lookup says so
         for size in range(min(self.longest, len(tokens) - start), 0, -1):
             keys = tuple(romanisation_key(t) for t in tokens[start : start + size])
             found = self.phrases.get(keys)
@@ -108,7 +111,8 @@ def enterprise_words() -> EnterpriseWords:
             acronyms.setdefault(folded[0], " ".join(fold_surface(str(first), letters)))
     endings = tuple((str(e[0]), str(e[1])) for e in data.get("place_adjectives") or [])
     longest = max((len(k) for k in phrases), default=1)
-    return EnterpriseWords(phrases, acronyms, endings, longest)
+    first = frozenset(keys[0] for keys in phrases)
+    return EnterpriseWords(phrases, acronyms, endings, longest, first)
 
 
 @lru_cache(maxsize=20_000)
