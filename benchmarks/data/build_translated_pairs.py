@@ -1170,10 +1170,10 @@ def other_name_negatives(real: list[Pair], rng: random.Random) -> list[Pair]:
     pool: dict[str, set[str]] = defaultdict(set)
     for pair in real:
         for name in (pair.name1, pair.name2):
-            found = sorted(read(name).distinctive, key=lambda w: (-len(w), w))
-            if found and len(found[0]) >= 5:  # the name's main word: its longest
-                pool["cy" if is_cyrillic(found[0]) else "lat"].add(found[0])
-    found = []
+            longest = sorted(read(name).distinctive, key=lambda w: (-len(w), w))
+            if longest and len(longest[0]) >= 5:  # the name's main word: its longest
+                pool["cy" if is_cyrillic(longest[0]) else "lat"].add(longest[0])
+    found: list[Pair] = []
     for pair in real:
         target = pair.name2
         words = sorted(read(target).distinctive, key=lambda w: (-len(w), w))
