@@ -97,7 +97,7 @@ CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 NOT_RUSSIAN = re.compile(r"[ІіЇїЄєҐґЎў]|[\u00C0-\u024F]|[\u0370-\u03FF]|[\u3040-\u9FFF]")
 FOREIGN_WORDS = re.compile(
     r"\b(tovarystvo|aktsionerne|pidpryemstvo|kft|sociedad|soci[ée]t[ée]|groupe|cuideachta|"
-    r"derzhavne|krymske|respublikanske|vidpovidalnistiu|obmezhenoiu)\b",
+    r"derzhavne|krymske|respublikanske|vidpovidalnistiu|obmezhenoiu|konserni|koncernen)\b",
     re.IGNORECASE,
 )
 QUOTES = "\"'«»“”„‘’`"
@@ -456,6 +456,12 @@ class Entry:
     country: str
     addresses: list[str] = field(default_factory=list)
     russian: bool = True  # Russia-related; other entries of the hubs give English names only
+
+    @property
+    def family(self) -> str:
+        """The list: OFAC SDN and consolidated are one list (one numbering)."""
+        family = self.source.split(":", 1)[0]
+        return "ofac" if family.startswith("ofac") else family
 
     @property
     def identity(self) -> str:
@@ -854,7 +860,7 @@ PRACTICAL_WORDS = {
     "INDUSTRIAL": "ИНДАСТРИАЛ", "MARITIME": "МАРИТАЙМ", "EXPRESS": "ЭКСПРЕСС",
     "UNITED": "ЮНАЙТЕД", "ALLIANCE": "АЛЬЯНС", "CONSTRUCTION": "КОНСТРАКШН",
     "PLUS": "ПЛЮС", "PRO": "ПРО", "OCEAN": "ОУШЕН", "GOLD": "ГОЛД", "SKY": "СКАЙ",
-    "AIR": "ЭЙР", "WORLD": "ВОРЛД", "TOBACCO": "ТОБАККО", "INTER": "ИНТЕР",
+    "AIR": "ЭЙР", "WORLD": "ВОРЛД", "TOBACCO": "ТОБАККО", "INTER": "ИНТЕР", "CHINA": "ЧАЙНА",
 }  # fmt: skip
 # ... and by letters for other words, only when the spelling reads as it is written
 # (`phonetic_english`): no silent e, no gh, no vowel pairs other than those below.
@@ -1103,8 +1109,8 @@ def frame_negatives(entries: list[Entry], rng: random.Random) -> list[Pair]:
     seen: set[tuple[str, str]] = set()
     for i, (ea, na, ra) in enumerate(readings):
         for eb, nb, rb in readings[i + 1 :]:
-            if ea.identity == eb.identity:
-                continue
+            if ea.identity == eb.identity or ea.family != eb.family:
+                continue  # one party may be on two lists: negatives stay within one list
             key = (ea.identity, eb.identity)
             shared = ra.concept_names() & rb.concept_names()
             union = ra.concept_names() | rb.concept_names()
