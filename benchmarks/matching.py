@@ -1,7 +1,10 @@
 """The matching engine against nomenklatura's logic-v2, side by side, in one run.
 
 Quality:
-  * F1 on name_bench (826 labelled pairs) and on our Central Asia set, both matchers;
+  * F1 on name_bench (826 labelled pairs), on our Central Asia set and on our translated set
+    (issue 21: translation, acronyms, Cyrillic), both matchers, with per-category slices;
+  * P/R/F1 of `same_address` on the cross-script address pairs (logic-v2 has no address
+    comparison: n/a);
   * the 50,000 synthetic people of negatives_global screened against an index of every real
     list name: matches found by Diversion, and by logic-v2 scoring the same candidates.
 Speed (one process, one core):
@@ -13,6 +16,7 @@ Speed (one process, one core):
 
     .venv/bin/python benchmarks/matching.py                 # everything (about 15 minutes)
     .venv/bin/python benchmarks/matching.py --quick         # smaller samples, 200k-name index
+    .venv/bin/python benchmarks/matching.py --pairs-only    # the labelled sets only (a minute)
 Prints the figures; asserts nothing.
 """
 
@@ -31,7 +35,10 @@ from pathlib import Path
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 MATCHING = SHARED / "matching"
 LISTS = SHARED / "lists"
-CENTRAL_ASIA = Path(__file__).resolve().parent / "data" / "central_asia_pairs.csv"
+DATA = Path(__file__).resolve().parent / "data"
+CENTRAL_ASIA = DATA / "central_asia_pairs.csv"
+TRANSLATED = DATA / "translated_pairs.csv"
+TRANSLATED_ADDRESSES = DATA / "translated_addresses.csv"
 
 
 def real_list_entries() -> list[tuple[object, list[str]]]:
@@ -182,14 +189,37 @@ def _pairs(path: Path) -> list[object]:
     return list(pairs)
 
 
-def quality(negatives: int, logic_v2_negatives: int) -> None:
-    from diversion.matching.index import NameIndex
-    from diversion.matching.matcher import search
-    from diversion.matching.pairs import LogicV2, evaluate
-    from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
+def address_quality(path: Path) -> None:
+    """P/R/F1 of `same_address` on labelled address pairs, overall and per category."""
+    from collections import defaultdict
+
+    from diversion.matching.addresses import same_address
+    from diversion.matching.pairs import metrics
     from diversion.matching.settings import DEFAULTS
 
-    candidates = DEFAULTS.candidates
+    cutoff = DEFAULTS.address_similarity * 100  # same_address scores 0-100
+    groups: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            label = row["is_match"].strip().lower()
+            if label not in ("true", "false"):
+                raise SystemExit(f"{path}:{line}: is_match {row['is_match']!r} is not true/false")
+            found = same_address(row["address1"], row["address2"]) >= cutoff
+            for key in ("", row["category"]):
+                groups[key].append((label == "true", found))
+    for key in sorted(groups):
+        labels = [y for y, _ in groups[key]]
+        ours = metrics(labels, [p for _, p in groups[key]])
+        name = "translated_addresses" if not key else f"  category: {key}"
+        print(
+            f"{name:34} {ours.pairs:6} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}"
+            f"   {'n/a':>6} {'n/a':>6} {'n/a':>6}"
+        )
+
+
+def pair_quality() -> None:
+    from diversion.matching.pairs import evaluate
+    from diversion.matching.scoring import DEFAULT_THRESHOLD
 
     print(f"\n== Quality (Diversion at {DEFAULT_THRESHOLD:.2f}, logic-v2 at 0.70) ==")
     print(
@@ -197,8 +227,9 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
         f"{'v2 P':>6} {'v2 R':>6} {'v2 F1':>6}"
     )
     sets = [("name_bench", MATCHING / "name_bench_cases.csv")]
-    if CENTRAL_ASIA.exists():
-        sets.append(("central_asia", CENTRAL_ASIA))
+    for label, path in (("central_asia", CENTRAL_ASIA), ("translated", TRANSLATED)):
+        if path.exists():
+            sets.append((label, path))
     for label, path in sets:
         evaluation = evaluate(_pairs(path))  # type: ignore[arg-type]
         for kind, value, ours, theirs in evaluation.slices():
@@ -209,6 +240,19 @@ def quality(negatives: int, logic_v2_negatives: int) -> None:
                 f"{name:34} {ours.pairs:6} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}"
                 f"   {theirs.precision:6.3f} {theirs.recall:6.3f} {theirs.f1:6.3f}"
             )
+    if TRANSLATED_ADDRESSES.exists():
+        address_quality(TRANSLATED_ADDRESSES)
+
+
+def quality(negatives: int, logic_v2_negatives: int) -> None:
+    from diversion.matching.index import NameIndex
+    from diversion.matching.matcher import search
+    from diversion.matching.pairs import LogicV2
+    from diversion.matching.scoring import DEFAULT_THRESHOLD, Query
+    from diversion.matching.settings import DEFAULTS
+
+    candidates = DEFAULTS.candidates
+    pair_quality()
 
     started = time.perf_counter()
     index = NameIndex.build(real_list_entries())  # type: ignore[arg-type]
@@ -356,11 +400,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller samples and index")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--pairs-only", action="store_true", help="only the labelled name and address sets"
+    )
     args = parser.parse_args()
     if not SHARED.is_dir():  # the benchmarks read the project's shared data folder, not tests/data
         raise SystemExit(
             f"{SHARED} is missing: this benchmark reads ../shared/data beside the clone"
         )
+    if args.pairs_only:
+        pair_quality()
+        return
     if not args.skip_quality:
         quality(5_000 if args.quick else 50_000, 500 if args.quick else 2_000)
     if not args.skip_speed:
