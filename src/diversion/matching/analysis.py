@@ -55,7 +55,7 @@ NASAB = frozenset(
 ARTICLES = frozenset({"al", "el", "ul"})
 _CONSONANTS_ONLY = re.compile(r"[bcdfghjklmnpqrstvwxz]{2,3}")
 NO_VOWEL_NAMES = frozenset({"ng"})  # a surname with no vowel (Vietnamese, Cantonese)
-_CYRILLIC_WORD = re.compile(r"[а-яё]{4,}")  # a casefolded Russian word (of four letters or more)
+_CYRILLIC_WORD = re.compile(r"[а-яё]{2,}")  # a casefolded Russian word
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # Roman numerals in firm names ("Bowne Global Solutions II") are numbers like any other.
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}

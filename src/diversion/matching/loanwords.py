@@ -45,6 +45,7 @@ class Loanwords:
     min_consonants: int
     min_similarity: float
     taken_in: frozenset[str]  # Russian dictionary words that are English words taken in
+    as_written: dict[str, str]  # short Cyrillic words -> the English word, as written
     by_key: dict[str, str]  # an English word's whole key -> the word
     by_consonants: dict[str, str]  # its consonants -> the word, when only one word has them
 
@@ -90,6 +91,7 @@ def loanwords() -> Loanwords:
         int(data.get("min_consonants", 4)),
         float(data.get("min_similarity", 0.6)),
         frozenset(str(w).replace("ё", "е") for w in data.get("taken_in") or []),
+        {str(k): str(v) for k, v in (data.get("as_written") or {}).items()},
         by_key,
         unique,
     )
@@ -102,13 +104,16 @@ def english_reading(word: str, romanised: str) -> str | None:
     smart) unless the table lists it among the English words Russian has taken in (креатив,
     холдинг); a word it does not know (текнолоджис, лоджистикс) is read by sound."""
     table = loanwords()
+    written = table.as_written.get(word)
+    if written is not None:
+        return written
     found = table.reading(romanised)
     if found is None:
         return None
     from diversion.matching.enterprise_words import morphology
 
     analyser = morphology()
-    if analyser.word_is_known(word):
+    if analyser.word_is_known(word) and word.replace("ё", "е") not in table.taken_in:
         lemmas = {p.normal_form for p in analyser.parse(word) if p.is_known}
         if not lemmas & table.taken_in:
             return None
