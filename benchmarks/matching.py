@@ -197,24 +197,36 @@ def address_quality(path: Path) -> None:
     from diversion.matching.pairs import metrics
     from diversion.matching.settings import DEFAULTS
 
-    cutoff = DEFAULTS.address_similarity * 100  # same_address scores 0-100
+    from diversion.matching.addresses import MATCH_RATIO
+
+    # same_address scores 0-100: the matcher's address feature counts from
+    # `address_similarity`, screening's party.address_match from MATCH_RATIO
+    cutoff = DEFAULTS.address_similarity * 100
     groups: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    strict: list[tuple[bool, bool]] = []
     with path.open(encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             label = row["is_match"].strip().lower()
             if label not in ("true", "false"):
                 raise SystemExit(f"{path}:{line}: is_match {row['is_match']!r} is not true/false")
-            found = same_address(row["address1"], row["address2"]) >= cutoff
+            alike = same_address(row["address1"], row["address2"])
             for key in ("", row["category"]):
-                groups[key].append((label == "true", found))
+                groups[key].append((label == "true", alike >= cutoff))
+            strict.append((label == "true", alike >= MATCH_RATIO))
     for key in sorted(groups):
         labels = [y for y, _ in groups[key]]
         ours = metrics(labels, [p for _, p in groups[key]])
-        name = "translated_addresses" if not key else f"  category: {key}"
+        name = f"translated_addresses at {cutoff:.0f}" if not key else f"  category: {key}"
         print(
             f"{name:34} {ours.pairs:6} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}"
             f"   {'n/a':>6} {'n/a':>6} {'n/a':>6}"
         )
+    ours = metrics([y for y, _ in strict], [p for _, p in strict])
+    name = f"translated_addresses at {MATCH_RATIO:.0f}"
+    print(
+        f"{name:34} {ours.pairs:6} {ours.precision:6.3f} {ours.recall:6.3f} {ours.f1:6.3f}"
+        f"   {'n/a':>6} {'n/a':>6} {'n/a':>6}"
+    )
 
 
 def pair_quality() -> None:

@@ -170,3 +170,78 @@ def test_the_matchers_address_feature_reads_an_address_in_another_script() -> No
     assert found("Астана, проспект Абая, 13, офис 1309") == 1.0
     other_office = found("Астана, проспект Абая, 13, офис 1310")
     assert other_office is None or other_office < 1.0
+
+
+# -- issue 21's address leftovers, from the cross-script address set's hard negatives ---------
+
+
+def test_two_streets_are_two_addresses_even_with_the_same_numbers() -> None:
+    # house number and postcode alike, the street not (benchmarks/data/translated_addresses.csv)
+    assert (
+        same_address(
+            "d. 6 ul. Nametkina, Moscow 117420", "г. Москва, ул. Воронцовская, д. 6, 117420"
+        )
+        == 0
+    )
+    assert (
+        same_address(
+            "General Tyulenev Street, 7, Building 2, Apartment 277, Moscow",
+            "г. Москва, ул. Новочеремушкинская, д. 7, стр. 2, кв. 277",
+        )
+        == 0
+    )
+    # the same street in both scripts still meets
+    assert (
+        same_address("d. 6 ul. Nametkina, Moscow 117420", "г. Москва, ул. Наметкина, д. 6, 117420")
+        >= 90
+    )
+
+
+def test_saint_petersburg_is_not_moscow_and_frunze_is_a_street_too() -> None:
+    assert (
+        same_address("19 Vavilova St., Moscow 117997", "г. Санкт-Петербург, ул. Вавилова, д. 19")
+        == 0
+    )
+    assert same_address("16 Nametkina Street, St. Petersburg", "д. 16 ул. Наметкина, Москва") == 0
+    assert (
+        same_address("19 Vavilova St., St. Petersburg", "г. Санкт-Петербург, ул. Вавилова, д. 19")
+        >= 90
+    )
+    # Frunze was Bishkek's name; in Moscow it names a street
+    assert (
+        same_address(
+            "24 Timura Frunze Street, Moscow 119021", "г. Москва, ул. Тимура Фрунзе, д. 24, 119021"
+        )
+        >= 90
+    )
+
+
+def test_numbers_count_as_often_as_written_and_a_house_letter_may_stand_apart() -> None:
+    # кв. 3 in д. 38, стр. 3 is a second 3; кв. 4 is another flat
+    assert (
+        same_address(
+            "Novokosinskaya Street 38, Building 3, Apartment 3, Moscow 111539",
+            "г. Москва, ул. Новокосинская, д. 38, стр. 3, кв. 4, 111539",
+        )
+        == 0
+    )
+    assert (
+        same_address(
+            "Novokosinskaya Street 38, Building 3, Apartment 3, Moscow 111539",
+            "г. Москва, ул. Новокосинская, д. 38, стр. 3, кв. 3, 111539",
+        )
+        >= 90
+    )
+    assert (
+        same_address(
+            "d. 31 G ul. Shabolovka, Moscow 115162", "г. Москва, ул. Шаболовка, д. 31Г, 115162"
+        )
+        >= 90
+    )
+    # "B." is Bolshoy, not house 12's letter
+    assert (
+        same_address(
+            "12 B. Savvinsky Lane, Moscow 119435", "г. Москва, пер. Б. Саввинский, д. 12, 119435"
+        )
+        >= 90
+    )

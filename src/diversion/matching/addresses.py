@@ -14,12 +14,12 @@ Numbers decide: "ул. Примерная, 12" is not "ул. Примерная,
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from diversion.lists.model import SanctionsList
 from diversion.matching.text import romanisation_key, to_ascii
@@ -79,49 +79,70 @@ class AddressParts:
     (16А and 16a are "16a"), its city, and whether it names a street by a street type."""
 
     words: frozenset[str]
-    numbers: frozenset[str]
-    city: str | None
+    numbers: tuple[str, ...]  # sorted, each as often as written: кв. 3 in д. 3 is two 3s
+    cities: frozenset[str]
     names_street: bool
+    # the words of the part that a street type names ("ул. Наметкина", "Nametkina Street")
+    street: frozenset[str] = frozenset()
+
+    @property
+    def city(self) -> str | None:
+        return min(self.cities) if self.cities else None
 
 
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _HOUSE = re.compile(r"(\d+)([a-z]?)")
+_HOUSE_LETTER = re.compile(r"(\d+)\s+([^\W\d_])(?=\s|$)")
 MATCH_RATIO = 90.0
+STREET_RATIO = 80.0  # two street names' words this alike (0-100) are one name
 
 
 @lru_cache(maxsize=50_000)
 def address_parts(address: str) -> AddressParts:
     table = address_words()
-    words, numbers, kinds = set(), set(), set()
-    cities: list[str] = []
-    for raw in text_words(address):
-        folded = to_ascii(raw)
-        house = _HOUSE.fullmatch(folded)
-        if house:  # a number with its letter: 16А (Cyrillic) is 16A
-            numbers.add((house[1].lstrip("0") or "0") + house[2])
-            continue
-        for token in _TOKEN.findall(folded):
-            if token.isdigit():
-                numbers.add(token.lstrip("0") or "0")
-            elif token in table.types:
-                kinds.add(table.types[token])
-            elif token in table.cities:
-                cities.append(table.cities[token])
-                words.add(table.cities[token])
-            elif token not in table.filler and len(token) > 1:
-                words.add(without_case_ending(romanisation_key(token)))
+    words: set[str] = set()
+    numbers: list[str] = []
+    kinds: set[str] = set()
+    cities: set[str] = set()
+    street: set[str] = set()
+    for segment in address.split(","):
+        named: set[str] = set()  # the name words of this segment
+        names_street = False
+        # a house's letter written apart is the house's: "д. 31 Г" is 31Г, not "B." (Bolshoy)
+        for raw in text_words(_HOUSE_LETTER.sub(r"\1\2", segment)):
+            folded = to_ascii(raw)
+            house = _HOUSE.fullmatch(folded)
+            if house:  # a number with its letter: 16А (Cyrillic) is 16A
+                numbers.append((house[1].lstrip("0") or "0") + house[2])
+                continue
+            for token in _TOKEN.findall(folded):
+                if token.isdigit():
+                    numbers.append(token.lstrip("0") or "0")
+                elif token in table.types:
+                    kinds.add(table.types[token])
+                    names_street = names_street or table.types[token] in table.street_types
+                elif token in table.cities:
+                    cities.add(table.cities[token])
+                    words.add(table.cities[token])
+                elif token not in table.filler and len(token) > 1:
+                    word = without_case_ending(romanisation_key(token))
+                    words.add(word)
+                    named.add(word)
+        if names_street:
+            street |= named
     return AddressParts(
         frozenset(words),
-        frozenset(numbers),
-        cities[-1] if cities else None,
+        tuple(sorted(numbers)),
+        frozenset(cities),
         bool(kinds & table.street_types),
+        frozenset(street),
     )
 
 
 def address_tokens(address: str) -> tuple[frozenset[str], frozenset[str]]:
     """(words, numbers) of an address, folded."""
     parts = address_parts(address)
-    return parts.words, parts.numbers
+    return parts.words, frozenset(parts.numbers)
 
 
 def address_key(address: str) -> str:
@@ -134,19 +155,34 @@ def _says_enough(parts: AddressParts) -> bool:
     """Two words, or a street named as one: a city and a number say too little."""
     if len(parts.words) >= 2:
         return True
-    return parts.names_street and bool(parts.words - {parts.city})
+    return parts.names_street and bool(parts.words - parts.cities)
+
+
+def _within(fewer: tuple[str, ...], more: tuple[str, ...]) -> bool:
+    """Every number of one address in the other, as often as it is written there."""
+    left = Counter(more)
+    left.subtract(Counter(fewer))
+    return all(count >= 0 for count in left.values())
+
+
+def _same_street(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two streets' names share a word, spelled alike or nearly (Udaltsova, Удалцова)."""
+    return any(x == y or ratio(x, y) >= STREET_RATIO for x in a for y in b)
 
 
 def same_address(a: str, b: str) -> float:
-    """How alike two addresses are (0-100), or 0 when their numbers or cities disagree."""
+    """How alike two addresses are (0-100), or 0 when their numbers, cities or streets
+    disagree."""
     parts_a, parts_b = address_parts(a), address_parts(b)
     if not parts_a.words or not parts_b.words:
         return 0.0
-    if parts_a.city and parts_b.city and parts_a.city != parts_b.city:
+    if parts_a.cities and parts_b.cities and not parts_a.cities & parts_b.cities:
         return 0.0  # another city
     shorter, longer = sorted((parts_a.numbers, parts_b.numbers), key=len)
-    if not shorter or not shorter <= longer:
+    if not shorter or not _within(shorter, longer):
         return 0.0  # no number, or a number the other lacks: not the same building
+    if parts_a.street and parts_b.street and not _same_street(parts_a.street, parts_b.street):
+        return 0.0  # another street
     if not _says_enough(parts_a) or not _says_enough(parts_b):
         return 0.0
     words_a, words_b = sorted(parts_a.words), sorted(parts_b.words)
