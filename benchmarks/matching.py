@@ -193,11 +193,9 @@ def address_quality(path: Path) -> None:
     """P/R/F1 of `same_address` on labelled address pairs, overall and per category."""
     from collections import defaultdict
 
-    from diversion.matching.addresses import same_address
+    from diversion.matching.addresses import MATCH_RATIO, same_address
     from diversion.matching.pairs import metrics
     from diversion.matching.settings import DEFAULTS
-
-    from diversion.matching.addresses import MATCH_RATIO
 
     # same_address scores 0-100: the matcher's address feature counts from
     # `address_similarity`, screening's party.address_match from MATCH_RATIO
