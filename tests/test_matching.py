@@ -1218,3 +1218,15 @@ def test_the_docs_settings_table_is_the_settings() -> None:
     rows = _doc_rows("### Settings", 4)
     expected = [[f"`{d.name}`", d.type, str(d.default), d.description] for d in described()]
     assert rows == expected
+
+
+def test_two_yardsticks_never_score_with_each_others_names() -> None:
+    # logic-v2 caches name analysis by entity id in the process: a second yardstick that
+    # counted ids from e0 again scored its pairs with the first one's names (the benchmark's
+    # negatives then showed logic-v2 matching "Jerry Marisa Conley" to "JERRY AVANESSIAN")
+    from diversion.matching.pairs import LogicV2
+
+    first = LogicV2()
+    assert first.score(Pair(0, "Stephen Smith", "Stephen Smith", "Person")) >= 0.7
+    second = LogicV2()
+    assert second.score(Pair(0, "Jerry Marisa Conley", "JERRY AVANESSIAN", "Person")) < 0.7

@@ -110,6 +110,9 @@ def score_pair(pair: Pair) -> Scored:
     return score(query, query.names(), listed)
 
 
+_ENTITY_IDS = itertools.count()
+
+
 class LogicV2:
     """nomenklatura's logic-v2 on the same pair, each side a one-name entity."""
 
@@ -123,12 +126,13 @@ class LogicV2:
         self._model = model
         self._algorithm = Algorithm
         self._config = ScoringConfig.defaults()
-        self._ids = itertools.count()
 
     def entity(self, name: str, schema: str, country: str | None = None) -> EntityProxy:
         entity = self._model.make_entity(schema)
-        # logic-v2 caches name analysis by entity id: every entity needs a fresh one
-        entity.id = f"e{next(self._ids)}"
+        # logic-v2 caches name analysis by entity id, in the process: every entity needs a
+        # fresh one, across yardsticks too (a second one counting from e0 again would be
+        # scored with the first one's names)
+        entity.id = f"e{next(_ENTITY_IDS)}"
         entity.add("name", name)
         if country:
             entity.add("country", country)
