@@ -1026,6 +1026,18 @@ def test_romanisation_keys_take_the_longest_variant_at_each_place() -> None:
     assert romanisation_key("lakhal") != romanisation_key("lakal")
 
 
+def test_a_letter_doubled_into_a_digraph_keys_once() -> None:
+    # РТЦ romanises to rtts (т + ц as ts): the doubled t counts once, so it keys as RTC
+    # (ts and tc are both ц); a pair of the Central Asia set
+    assert romanisation_key("rtts") == romanisation_key("rtc")
+    assert romanisation_key("ottsov") == romanisation_key("otsov")
+    real = ('Limited Liability Company "RTC"', 'Общество с ограниченной ответственностью "РТЦ"')
+    assert pair_score(*real) >= DEFAULT_THRESHOLD
+    # another acronym still does not meet it
+    assert pair_score(real[0], 'Общество с ограниченной ответственностью "РТИ"') < DEFAULT_THRESHOLD
+    assert _check_bound(*real, "Company") >= 1
+
+
 @pytest.mark.parametrize(
     ("german_or_czech", "english"),
     [
