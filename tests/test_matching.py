@@ -110,6 +110,32 @@ def test_legal_forms_of_different_classes_lower_the_score() -> None:
     assert same >= DEFAULT_THRESHOLD > different or same > different + 0.1
 
 
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("JAMMAL TRUST BANK S.A.L.", "jsc"),  # Lebanon, OFAC SDN
+        ("NOUR HOLDING SAL", "jsc"),
+        ("FUTURE BANK B.S.C.", "jsc"),  # Bahrain, OFAC SDN
+        ("Future Bank B.S.C. (c)", "jsc"),
+        ("Gulf Trading W.L.L.", "llc"),
+    ],
+)
+def test_lebanese_and_gulf_legal_forms_are_read(name: str, form: str) -> None:
+    analysed = analyse_all(name, "Company")[0]
+    assert analysed.forms == {form}
+    assert not {"sal", "bsc", "l", "c", "wll"} & {p.text for p in analysed.parts}
+
+
+def test_a_listed_firm_meets_its_alias_without_its_lebanese_or_bahraini_form() -> None:
+    # aliases of one entry of the OFAC SDN list: the form was read as a word of its own,
+    # and the common words cap kept them at 0.85
+    assert pair_score("FUTURE BANK B.S.C.", "FUTURE BANK") == 1.0
+    assert pair_score("ATLAS HOLDING SAL", "ATLAS HOLDING") == 1.0
+    # another firm with the same common words is still capped below blocking
+    assert pair_score("FUTURE BANK B.S.C.", "FUTURE TRADING BANK") <= DEFAULTS.common_words_cap
+    assert pair_score("JAMMAL TRUST BANK S.A.L.", "JAMMAL TRUST BANK LTD") < DEFAULT_THRESHOLD
+
+
 def test_patronymics_are_recognised() -> None:
     russian = analyse("Нурлан Абенович Смаилов", "Person")
     assert [p.kind for p in russian.parts] == [NAME, PATRONYMIC, NAME]
