@@ -822,6 +822,18 @@ def test_scholarly_and_swedish_romanisations(a: str, b: str) -> None:
     assert pair_score(a, b, "Person") >= DEFAULT_THRESHOLD
 
 
+def test_a_fathers_name_written_first_is_a_patronymic() -> None:
+    # name_bench: the same man, father's name first; the SDN list writes BIN LADIN, Usama
+    assert pair_score("bin Salman Mohammed", "Mohammed bin Salman", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("Osama bin Laden", "BIN LADIN, Usama", "Person") >= DEFAULT_THRESHOLD
+    first = analyse("BIN LADIN, Usama", "Person")
+    assert [(p.text, p.kind) for p in first.parts] == [("ladin", PATRONYMIC), ("usama", NAME)]
+    # another father is another man; a first "Ben" is still a given name
+    assert pair_score("bin Sultan Mohammed", "Mohammed bin Salman", "Person") < DEFAULT_THRESHOLD
+    assert analyse("Ben Netanyahu Ali", "Person").parts[0].kind == NAME
+    assert _check_bound("bin Salman Mohammed", "Mohammed bin Salman", "Person") >= 1
+
+
 def test_initials_of_a_firm_keep_their_order() -> None:
     assert pair_score("ABC Company", "A.B.C. Company") >= DEFAULT_THRESHOLD
     assert pair_score("C.B.A. Company", "A.B.C. Company") < DEFAULT_THRESHOLD
