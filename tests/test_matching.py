@@ -834,6 +834,15 @@ def test_a_fathers_name_written_first_is_a_patronymic() -> None:
     assert _check_bound("bin Salman Mohammed", "Mohammed bin Salman", "Person") >= 1
 
 
+def test_names_written_together_are_keyed_as_one_word_too() -> None:
+    # name_bench: gh split between two words ("Andrang Heta") keys as g only when joined
+    assert pair_score("Andrang Heta", "'Ndrangheta", "Organization") >= DEFAULT_THRESHOLD
+    assert _check_bound("Andrang Heta", "'Ndrangheta", "Organization") >= 1
+    # two letters more, or another word, are still another name
+    assert pair_score("Andrang Hetaso", "'Ndrangheta", "Organization") < DEFAULT_THRESHOLD
+    assert pair_score("Andrang Hela", "'Ndrangheta", "Organization") < DEFAULT_THRESHOLD
+
+
 def test_initials_of_a_firm_keep_their_order() -> None:
     assert pair_score("ABC Company", "A.B.C. Company") >= DEFAULT_THRESHOLD
     assert pair_score("C.B.A. Company", "A.B.C. Company") < DEFAULT_THRESHOLD
