@@ -110,6 +110,32 @@ def test_legal_forms_of_different_classes_lower_the_score() -> None:
     assert same >= DEFAULT_THRESHOLD > different or same > different + 0.1
 
 
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("JAMMAL TRUST BANK S.A.L.", "jsc"),  # Lebanon, OFAC SDN
+        ("NOUR HOLDING SAL", "jsc"),
+        ("FUTURE BANK B.S.C.", "jsc"),  # Bahrain, OFAC SDN
+        ("Future Bank B.S.C. (c)", "jsc"),
+        ("Gulf Trading W.L.L.", "llc"),
+    ],
+)
+def test_lebanese_and_gulf_legal_forms_are_read(name: str, form: str) -> None:
+    analysed = analyse_all(name, "Company")[0]
+    assert analysed.forms == {form}
+    assert not {"sal", "bsc", "l", "c", "wll"} & {p.text for p in analysed.parts}
+
+
+def test_a_listed_firm_meets_its_alias_without_its_lebanese_or_bahraini_form() -> None:
+    # aliases of one entry of the OFAC SDN list: the form was read as a word of its own,
+    # and the common words cap kept them at 0.85
+    assert pair_score("FUTURE BANK B.S.C.", "FUTURE BANK") == 1.0
+    assert pair_score("ATLAS HOLDING SAL", "ATLAS HOLDING") == 1.0
+    # another firm with the same common words is still capped below blocking
+    assert pair_score("FUTURE BANK B.S.C.", "FUTURE TRADING BANK") <= DEFAULTS.common_words_cap
+    assert pair_score("JAMMAL TRUST BANK S.A.L.", "JAMMAL TRUST BANK LTD") < DEFAULT_THRESHOLD
+
+
 def test_patronymics_are_recognised() -> None:
     russian = analyse("Нурлан Абенович Смаилов", "Person")
     assert [p.kind for p in russian.parts] == [NAME, PATRONYMIC, NAME]
@@ -796,6 +822,27 @@ def test_scholarly_and_swedish_romanisations(a: str, b: str) -> None:
     assert pair_score(a, b, "Person") >= DEFAULT_THRESHOLD
 
 
+def test_a_fathers_name_written_first_is_a_patronymic() -> None:
+    # name_bench: the same man, father's name first; the SDN list writes BIN LADIN, Usama
+    assert pair_score("bin Salman Mohammed", "Mohammed bin Salman", "Person") >= DEFAULT_THRESHOLD
+    assert pair_score("Osama bin Laden", "BIN LADIN, Usama", "Person") >= DEFAULT_THRESHOLD
+    first = analyse("BIN LADIN, Usama", "Person")
+    assert [(p.text, p.kind) for p in first.parts] == [("ladin", PATRONYMIC), ("usama", NAME)]
+    # another father is another man; a first "Ben" is still a given name
+    assert pair_score("bin Sultan Mohammed", "Mohammed bin Salman", "Person") < DEFAULT_THRESHOLD
+    assert analyse("Ben Netanyahu Ali", "Person").parts[0].kind == NAME
+    assert _check_bound("bin Salman Mohammed", "Mohammed bin Salman", "Person") >= 1
+
+
+def test_names_written_together_are_keyed_as_one_word_too() -> None:
+    # name_bench: gh split between two words ("Andrang Heta") keys as g only when joined
+    assert pair_score("Andrang Heta", "'Ndrangheta", "Organization") >= DEFAULT_THRESHOLD
+    assert _check_bound("Andrang Heta", "'Ndrangheta", "Organization") >= 1
+    # two letters more, or another word, are still another name
+    assert pair_score("Andrang Hetaso", "'Ndrangheta", "Organization") < DEFAULT_THRESHOLD
+    assert pair_score("Andrang Hela", "'Ndrangheta", "Organization") < DEFAULT_THRESHOLD
+
+
 def test_initials_of_a_firm_keep_their_order() -> None:
     assert pair_score("ABC Company", "A.B.C. Company") >= DEFAULT_THRESHOLD
     assert pair_score("C.B.A. Company", "A.B.C. Company") < DEFAULT_THRESHOLD
@@ -1024,6 +1071,18 @@ def test_romanisation_keys_take_the_longest_variant_at_each_place() -> None:
     assert romanisation_key("iuliia") == romanisation_key("yuliya")
     assert romanisation_key("ivannov") == romanisation_key("ivanov")
     assert romanisation_key("lakhal") != romanisation_key("lakal")
+
+
+def test_a_letter_doubled_into_a_digraph_keys_once() -> None:
+    # РТЦ romanises to rtts (т + ц as ts): the doubled t counts once, so it keys as RTC
+    # (ts and tc are both ц); a pair of the Central Asia set
+    assert romanisation_key("rtts") == romanisation_key("rtc")
+    assert romanisation_key("ottsov") == romanisation_key("otsov")
+    real = ('Limited Liability Company "RTC"', 'Общество с ограниченной ответственностью "РТЦ"')
+    assert pair_score(*real) >= DEFAULT_THRESHOLD
+    # another acronym still does not meet it
+    assert pair_score(real[0], 'Общество с ограниченной ответственностью "РТИ"') < DEFAULT_THRESHOLD
+    assert _check_bound(*real, "Company") >= 1
 
 
 @pytest.mark.parametrize(

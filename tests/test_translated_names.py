@@ -64,6 +64,11 @@ def test_a_name_meets_its_translation_transliteration_and_acronym(a: str, b: str
         ),
         ("ТОО «Алматинский завод тяжелого машиностроения»", "Almaty Heavy Machine Building Plant"),
         ("Navoiy kon-metallurgiya kombinati", "Navoi Mining and Metallurgical Combine"),
+        # two names of OFAC's TEKHMASH entry (18772), a pair of the Central Asia set
+        (
+            "JOINT STOCK COMPANY SCIENTIFIC INDUSTRIAL CONCERN MANUFACTURING ENGINEERING",
+            "JSC SCIENTIFIC INDUSTRIAL CONCERN MECHANICAL ENGINEERING",
+        ),
     ],
 )
 def test_translated_enterprise_names_match(a: str, b: str) -> None:
@@ -80,6 +85,10 @@ def test_translated_enterprise_names_match(a: str, b: str) -> None:
         ("НИИ точного приборостроения", "Research Institute of Radio Engineering"),
         ("ОКБ «Сокол»", "Experimental Design Bureau Vympel"),
         ("Казанский оптико-механический завод", "Kazan Helicopter Plant"),
+        (
+            "JOINT STOCK COMPANY SCIENTIFIC INDUSTRIAL CONCERN MANUFACTURING ENGINEERING",
+            "JSC SCIENTIFIC INDUSTRIAL CONCERN INSTRUMENT ENGINEERING",
+        ),
     ],
 )
 def test_the_frame_alone_never_makes_a_match(a: str, b: str) -> None:

@@ -51,6 +51,9 @@ PINYIN_SPAN = 4  # words of a pinyin company word or form written apart ("you xi
 NASAB = frozenset(
     {"bin", "ibn", "ben", "bint", "binti", "ould", "walad", "bn", "abn", "bnt", "wld"}
 )
+# the words of a father's name that also open a name written family name first; "ben" is a
+# given name there (Ben Netanyahu)
+LEADING_NASAB = frozenset({"bin", "ibn", "bint", "binti"})
 # the Arabic article as romanised inside names (al-Assad, el-Assad, Zia-ul-Haq)
 ARTICLES = frozenset({"al", "el", "ul"})
 _CONSONANTS_ONLY = re.compile(r"[bcdfghjklmnpqrstvwxz]{2,3}")
@@ -626,11 +629,16 @@ def _part(
     if person:
         if latin_words and token in vocab.person_titles and len(kept) > 2:
             return Part(token, "stop", key)
+        # "bin" opens a father's name inside a name, not at its start ("Ben Netanyahu");
+        # "bin" and "ibn" (not "ben") open one at the start of a longer name too, written
+        # father's name first as the lists write family names ("BIN LADIN, Usama")
+        opens_first = len(kept) > 2 and kept[0][0] in LEADING_NASAB
         if (token in vocab.patronymic_words or token in NASAB) and position > 0:
             return Part(token, "stop", key)
+        if position == 0 and opens_first:
+            return Part(token, "stop", key)
         following = kept[position + 1][0] if position + 1 < len(kept) else ""
-        # "bin" opens a father's name inside a name, not at its start ("Ben Netanyahu")
-        previous = kept[position - 1][0] if position > 1 else ""
+        previous = kept[position - 1][0] if position > 1 or opens_first else ""
         if following in vocab.patronymic_words or _is_patronymic(token) or previous in NASAB:
             return Part(token, PATRONYMIC, romanisation_key(patronymic_root(token)))
         if len(token) == 1:

@@ -358,6 +358,11 @@ def joined_spellings(name: Name, without_patronymic: bool = True) -> list[tuple[
     number of words it was written in."""
     plain, count = _joined(name.words), len(name.words)
     spellings = [(plain, count)]
+    # keyed after joining too: a spelling split across two words folds otherwise
+    # ("Andrang Heta", g|h, against "'Ndrangheta", gh folded to g)
+    whole = romanisation_key("".join(p.text for p in name.words))
+    if whole != plain:
+        spellings.append((whole, count))
     written = [w for w in name.form_words if ":" not in w]
     if written:
         forms = plain + "".join(w.replace(" ", "") for w in written)

@@ -39,7 +39,7 @@ from diversion.matching.settings import DEFAULTS
 from diversion.matching.text import romanisation_key, skeleton
 from diversion.matching.vocabulary import vocabulary
 
-INDEX_VERSION = "19"  # raise whenever name analysis, blocking keys or `bounds.word_numbers` change
+INDEX_VERSION = "20"  # raise whenever name analysis, blocking keys or `bounds.word_numbers` change
 MIN_DELETE_LENGTH = 4  # shorter words are looked up exactly
 COMMON_SHARE = 0.02  # a word in more than this share of names does not find candidates alone
 MIN_IDENTIFIER_LENGTH = 5

@@ -115,8 +115,10 @@ def romanisation_key(word: str) -> str:
 
     Used next to the plain form, never instead of it: a fold can join words that differ.
     """
-    # doubled letters are a romanisation habit, not a difference
-    return _DOUBLED.sub(r"\1", vocabulary().fold_variants(word))
+    # doubled letters are a romanisation habit, not a difference: collapsed before the folds
+    # too, so that a letter doubled into a digraph folds alike ("РТЦ", rtts, is "RTC": тц
+    # gives t + ts, and tc and ts are ц alike)
+    return _DOUBLED.sub(r"\1", vocabulary().fold_variants(_DOUBLED.sub(r"\1", word)))
 
 
 @lru_cache(maxsize=200_000)
