@@ -20,6 +20,7 @@ from diversion.reference import load_yaml
 
 FILE = "loanwords.yml"
 _VOWEL = "a"  # what `both` leaves of a run of vowels
+SHORT_SIMILARITY = 0.8  # how alike the spellings of a word with two consonants must be
 
 Rules = tuple[tuple[re.Pattern[str], str], ...]
 
@@ -63,7 +64,11 @@ class Loanwords:
         that only sounds like an English one (sibir, cyber) is left alone."""
         key = self.cyrillic_key(romanised)
         consonants = key.replace(_VOWEL, "")
-        found = self.by_key.get(key) if len(consonants) >= 3 else None
+        found = self.by_key.get(key) if len(consonants) >= 2 else None
+        if found is not None and len(consonants) == 2:
+            # two consonants say little: the spellings must be nearly alike (chaina, china)
+            alike = Indel.normalized_similarity(romanised, found)
+            found = found if alike >= SHORT_SIMILARITY else None
         if found is None and len(consonants) >= self.min_consonants:
             found = self.by_consonants.get(consonants)
         if found is None or found == romanised:

@@ -115,10 +115,11 @@ def romanisation_key(word: str) -> str:
 
     Used next to the plain form, never instead of it: a fold can join words that differ.
     """
-    # doubled letters are a romanisation habit, not a difference: collapsed before the folds
-    # too, so that a letter doubled into a digraph folds alike ("РТЦ", rtts, is "RTC": тц
-    # gives t + ts, and tc and ts are ц alike)
-    return _DOUBLED.sub(r"\1", vocabulary().fold_variants(_DOUBLED.sub(r"\1", word)))
+    # doubled letters are a romanisation habit, not a difference; the folds run twice, so
+    # that a letter doubled into a digraph folds alike ("РТЦ", rtts, is "RTC": тц gives
+    # t + ts, which folds to tc, and tc is ц too) while "ЦСТ" (tsst) stays "CST"
+    variants = vocabulary().fold_variants
+    return _DOUBLED.sub(r"\1", variants(variants(word)))
 
 
 @lru_cache(maxsize=200_000)
