@@ -228,3 +228,14 @@ def test_a_soviet_style_name_meets_its_initials_but_two_names_never_meet_by_thei
     entries.append((Entry("niitp", "Company", "", "t"), ["NII TP"]))
     found = search(NameIndex.build(entries), Query("НИИ точного приборостроения", "Company"))
     assert found and found[0].entity_id == "niitp" and "initials" in found[0].explanation
+
+
+def test_foreign_firms_names_as_russian_writes_them() -> None:
+    # from the translated set: the real FtM names of LLC CST, and a derived Cyrillic rendering
+    assert score("CST Limited", "ООО “ЦСТ”") >= DEFAULT_THRESHOLD
+    assert romanisation_key("tsst") == romanisation_key("cst")  # ЦСТ folds as CST
+    assert romanisation_key("rtts") == romanisation_key("rtc")  # and РТЦ as RTC
+    assert score("CHINA TELECOM CORPORATION LIMITED", "Чайна Телеком Корпорейшн Лимитед") >= BLOCKS
+    # a word of two consonants must be spelled nearly alike to be read (чайна, not чан)
+    assert english_reading("чайна", spelled("чайна")) == "china"
+    assert english_reading("чан", spelled("чан")) is None
