@@ -140,7 +140,7 @@ def _finding(
     label = controlled_label(con, code) if code != "TOTAL" else None
     listed = f" Listed: {label}." if label else ""
     months = months_label(mask)
-    same = f" over the same months ({months})" if months else ""
+    same = " over the same months" if months else ""
     left_out = sorted(set(base) - set(years))
     missing = (
         f" {', '.join(map(str, left_out))} not covered{' for those months' if months else ''}: "
@@ -156,7 +156,7 @@ def _finding(
     direction = "to" if flow.endswith("export") else "from"
     floor = options.floor * bin(mask).count("1") / 12
     note = (
-        f"{reporter} {flow} {direction} {partner}: {money(peak, unit)} in "
+        f"{reporter} {flow}s {direction} {partner}: {money(peak, unit)} in "
         f"{period_label(year, mask)} against a {years[0]}–{years[-1]} mean of "
         f"{money(baseline, unit)}{same} (×{ratio:,.1f} with a floor of {money(floor, unit)})."
         f"{missing}{merged}{listed}"
