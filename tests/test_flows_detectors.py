@@ -83,12 +83,20 @@ def yearly(
 # -- surges ------------------------------------------------------------------------------------
 
 
+def covered(reporter: str, flow: str, years: tuple[int, ...], chapter: str) -> list[Row]:
+    """Rows of another product of the chapter, so that the reporter covers these years."""
+    return [(reporter, "CN", flow, str(year), f"{chapter}9999", 1e3) for year in years]
+
+
 def test_surges_rank_jumps_from_near_zero_high(panel: Panel) -> None:
     con = panel(
         yearly("KZ", "RU", "export", "854231", {2021: 245e3, 2022: 18e6})
         + yearly("AM", "RU", "export", "854231", {2021: 2e3, 2022: 13e6})
         + yearly("TR", "RU", "export", "854231", {2019: 10e6, 2020: 10e6, 2021: 10e6, 2022: 20e6})
         + yearly("GE", "RU", "export", "854231", {2021: 10, 2022: 1000})  # tiny: below the minimum
+        + covered("KZ", "export", (2019, 2020), "85")
+        + covered("AM", "export", (2019, 2020), "85")
+        + covered("GE", "export", (2019, 2020), "85")
     )
     found = run("surges", con, baseline_years=(2019, 2020, 2021), after_years=(2022,))
     assert [f.reporter for f in found] == ["AM", "KZ", "TR"]
@@ -98,17 +106,90 @@ def test_surges_rank_jumps_from_near_zero_high(panel: Panel) -> None:
     assert kz.ratio == pytest.approx((18e6 + 50e3) / (245e3 / 3 + 50e3))
     assert tr.ratio == pytest.approx((20e6 + 50e3) / (10e6 + 50e3))
     assert "chpl tier 1" in am.note
+    assert am.shade == ("2019", "2020", "2021") and am.reference == pytest.approx(2e3 / 3)
     by_change = run("surges", con, after_years=(2022,), extra={"rank": "change"})
     assert [f.reporter for f in by_change] == ["KZ", "AM", "TR"]  # 17.9 m, 13.0 m, 10.0 m
 
 
-def test_surges_count_a_missing_baseline_year_as_zero_and_need_growth(panel: Panel) -> None:
+def test_surges_count_a_covered_year_without_the_product_as_zero_and_leave_out_the_rest(
+    panel: Panel,
+) -> None:
     con = panel(
         yearly("KG", "RU", "export", "848210", {2019: 3e6, 2022: 3e6})
+        + covered("KG", "export", (2020, 2021), "84")  # no bearings reported: zero
+        + yearly("TJ", "RU", "export", "848210", {2019: 3e6, 2022: 3e6})  # 2020-21 not covered
         + yearly("UZ", "RU", "export", "848210", {2019: 9e6, 2020: 9e6, 2021: 9e6, 2022: 8e6})
     )
     [found] = run("surges", con, after_years=(2022,))
     assert found.reporter == "KG" and found.baseline == pytest.approx(1e6)
+
+
+def test_a_series_whose_data_start_after_the_baseline_is_not_a_surge(panel: Panel) -> None:
+    """A reporter with nothing loaded before 2022 has no baseline, not a baseline of zero."""
+    con = panel(yearly("AZ", "RU", "export", "854231", {2022: 9e6, 2023: 12e6}))
+    assert run("surges", con, after_years=(2022, 2023)) == []
+
+
+def test_surges_compare_the_same_months_of_each_year(panel: Panel) -> None:
+    """2022 stops in November: January to November of 2022 against the same months before."""
+    rows: list[Row] = []
+    for year in (2019, 2020, 2021):
+        rows += [("KZ", "RU", "export", f"{year}-{m:02d}", "847130", 0.1e6) for m in range(1, 12)]
+        rows.append(("KZ", "RU", "export", f"{year}-12", "847130", 20e6))  # a December peak
+    rows += [("KZ", "RU", "export", f"2022-{m:02d}", "847130", 2e6) for m in range(1, 12)]
+    [found] = run("surges", panel(rows), after_years=(2022,))
+    assert (found.current, found.baseline) == (pytest.approx(22e6), pytest.approx(1.1e6))
+    assert found.period_to == "2022-11"
+    assert "in 2022 (Jan–Nov) against a 2019–2021 mean of USD 1.1 m over the same months" in (
+        found.note
+    )
+    floor = 50e3 * 11 / 12
+    assert found.ratio == pytest.approx((22e6 + floor) / (1.1e6 + floor))
+    # whole years would have read 22 m against 21.1 m: no surge at all
+
+
+def test_an_hs_2022_split_is_not_a_surge(panel: Panel) -> None:
+    flat = {2019: 10e6, 2020: 10e6, 2021: 10e6}
+    con = panel(
+        yearly("KZ", "RU", "export", "854140", flat)
+        + yearly("KZ", "RU", "export", "854149", {2022: 9.8e6})  # the same goods, HS 2022
+    )
+    assert run("surges", con, after_years=(2022,)) == []
+    con = panel(
+        yearly("KZ", "RU", "export", "854140", flat)
+        + yearly("KZ", "RU", "export", "854149", {2022: 40e6})
+    )
+    [found] = run("surges", con, after_years=(2022,), extra={"rank": "ratio"})
+    assert found.hs_code == "854140" and found.current == 40e6
+    assert "HS 2022 parts 854141, 854142, 854143, 854149 taken together" in found.note
+    [asked] = run("surges", con, hs_prefix="854149", after_years=(2022,))
+    assert asked.hs_code == "854140" and asked.baseline == pytest.approx(10e6)
+
+
+def test_no_split_or_renumbering_of_the_bundled_concordance_reads_as_a_surge(
+    panel: Panel,
+) -> None:
+    from diversion.goods.concordance import bundled_concordance
+
+    moved = [r for r in bundled_concordance().rows if r.relation in ("split", "renumbered")]
+    assert len(moved) >= 10
+    rows: list[Row] = []
+    for number, row in enumerate(moved):
+        reporter = ("KZ", "KG", "AM", "UZ", "GE", "TR", "AE", "RS", "MN", "TJ", "AZ")[number % 11]
+        partner = f"RU{number}"[:2] if number < 11 else "BY"
+        rows += yearly(reporter, partner, "export", row.hs2017, {2019: 5e6, 2020: 5e6, 2021: 5e6})
+        rows += yearly(reporter, partner, "export", row.hs2022, {2022: 5e6, 2023: 5e6})
+    assert run("surges", panel(rows), after_years=(2022, 2023)) == []
+
+
+def test_harmonised_codes_follow_the_concordance() -> None:
+    from diversion.flows.editions import harmonised_code
+
+    assert harmonised_code("854149") == "854140" == harmonised_code("85414900")
+    assert harmonised_code("854140") == "854140"
+    assert harmonised_code("880330") == "880730" == harmonised_code("880730")
+    assert harmonised_code("854231") == "854231" and harmonised_code("TOTAL") == "TOTAL"
+    assert harmonised_code("880621") == "880621"  # a partial correlation: not grouped
 
 
 # -- mirror ------------------------------------------------------------------------------------
@@ -172,8 +253,41 @@ def test_mirror_on_real_files_finds_the_eu_kazakhstan_gap_of_2022(
     eu = next(f for f in found if f.reporter == "EU")
     assert eu.current == pytest.approx(10.35e9, rel=0.002)  # EU27 exports to Kazakhstan
     assert eu.baseline == pytest.approx(7.63e9, rel=0.002)  # Kazakhstan's imports from the EU
-    assert eu.score == pytest.approx(2.72e9, rel=0.005)
-    assert found[0] is eu  # the largest gap
+    assert eu.current - eu.baseline == pytest.approx(2.72e9, rel=0.005)  # the known gap
+    # The score is the excess over the gap the pair had before the war, from the files:
+    [(exports, imports)] = real_hubs.execute(
+        """SELECT sum(value_eur) FILTER (WHERE reporter = 'EU' AND partner = 'KZ'),
+                  sum(value_eur) FILTER (WHERE reporter = 'KZ' AND partner = 'EU')
+           FROM flows WHERE year BETWEEN 2019 AND 2021 AND hs_code = 'TOTAL'"""
+    ).fetchall()
+    prewar = (exports - imports) / exports
+    assert 0.0 < prewar < 0.05  # small: EU27 17.3 bn against KZ's 16.8 bn in three years
+    assert eu.score == pytest.approx(2.72e9 - prewar * 10.35e9, rel=0.01)
+    assert f"the gap was {prewar:.0%} of exports" in eu.note
+    assert "KZ records imports by country of origin" in eu.note
+    assert found[0] is eu  # the largest excess
+    assert [f.period_to for f in found] == ["2022"] * len(found)
+
+
+def test_mirror_on_real_files_leaves_out_a_year_that_looks_partial(
+    real_hubs: duckdb.DuckDBPyConnection,
+) -> None:
+    """Armenia's national file for 2023 holds January only under the year's label: its
+    imports (EUR 0.68 bn against 4.0 to 8.4 bn a year before) are not a 93 % ghost gap."""
+    [(share, partial)] = real_hubs.execute(
+        "SELECT share, looks_partial FROM coverage WHERE reporter = 'AM' AND flow = 'import' "
+        "AND scope = 'TOTAL' AND year = 2023"
+    ).fetchall()
+    assert share < 0.25 and partial
+    found = run("mirror", real_hubs, currency="eur", hubs=("AM",), after_years=(2022, 2023))
+    assert found and {f.period_to for f in found} == {"2022"}
+
+
+def test_mirror_on_real_files_reports_only_years_after_the_baseline(
+    real_hubs: duckdb.DuckDBPyConnection,
+) -> None:
+    found = run("mirror", real_hubs, currency="eur", limit=500)
+    assert found and all(f.period_to[:4] in ("2022", "2023") for f in found)
 
 
 def test_mirror_on_real_files_finds_the_kyrgyz_gap(real_hubs: duckdb.DuckDBPyConnection) -> None:
@@ -182,6 +296,52 @@ def test_mirror_on_real_files_finds_the_kyrgyz_gap(real_hubs: duckdb.DuckDBPyCon
     assert eu.current == pytest.approx(1.171e9, rel=0.002)
     assert eu.baseline == pytest.approx(0.502e9, rel=0.002)
     assert eu.ratio == pytest.approx(2.33, abs=0.01)
+
+
+def test_mirror_finds_pure_ghost_trade_in_months_the_hub_covers(panel: Panel) -> None:
+    rows: list[Row] = []
+    for month in range(1, 13):
+        rows.append(("DE", "KZ", "export", f"2022-{month:02d}", "TOTAL", 1e6))  # USD 12 m
+        rows.append(("KZ", "FR", "import", f"2022-{month:02d}", "TOTAL", 5e6))  # KZ reports
+        rows.append(("DE", "KG", "export", f"2022-{month:02d}", "TOTAL", 1e6))  # KG does not
+    found = run("mirror", panel(rows), hubs=("KZ", "KG"), after_years=(2022,))
+    de = next(f for f in found if f.reporter == "DE")
+    assert (de.partner, de.current, de.baseline, de.ratio) == ("KZ", 12e6, 0.0, None)
+    assert "KZ recorded no imports from DE in those months: pure ghost trade" in de.note
+    assert "No pre-war year" in de.note
+    assert all(f.partner == "KZ" for f in found)  # KG reported nothing at all: missing
+
+
+def test_mirror_subtracts_the_pairs_own_pre_war_gap(panel: Panel) -> None:
+    rows: list[Row] = []
+    for year in (2019, 2020, 2021, 2022):
+        rows += [
+            ("DE", "KZ", "export", str(year), "TOTAL", 100e6),
+            ("KZ", "DE", "import", str(year), "TOTAL", 70e6),  # always 30 % short
+            ("FR", "KZ", "export", str(year), "TOTAL", 100e6),
+            ("KZ", "FR", "import", str(year), "TOTAL", 90e6 if year < 2022 else 60e6),
+        ]
+    found = run("mirror", panel(rows), hubs=("KZ",), after_years=(2022,))
+    by = {f.reporter: f for f in found}
+    assert "DE" not in by  # a 30 % gap every year is the pair's normal, not ghost trade
+    assert by["FR"].score == pytest.approx(40e6 - 0.10 * 100e6)
+    assert "Before the war (2019, 2020, 2021) the gap was 10% of exports" in by["FR"].note
+    assert by["FR"].shade == ("2019", "2020", "2021")
+    assert all(f.period_to == "2022" for f in found)  # no pre-war year is a finding
+
+
+def test_mirror_compares_only_the_months_both_sides_cover(panel: Panel) -> None:
+    rows: list[Row] = [
+        ("DE", "KZ", "export", f"2023-{month:02d}", "TOTAL", 10e6) for month in range(1, 13)
+    ]
+    rows.append(("KZ", "DE", "import", "2023-01", "TOTAL", 10.2e6))  # the hub: January only
+    rows.append(("KZ", "FR", "import", "2023-02", "TOTAL", 1e6))  # and February, from FR
+    found = run("mirror", panel(rows), hubs=("KZ",), after_years=(2023,))
+    [de] = [f for f in found if f.reporter == "DE"]
+    # January matches; in February KZ reported imports but none from DE: a gap of one month
+    assert (de.current, de.baseline) == (20e6, 10.2e6)
+    assert (de.period_from, de.period_to) == ("2023-01", "2023-02")
+    assert "Compared over Jan–Feb, the months both sides cover" in de.note
 
 
 # -- roundabout --------------------------------------------------------------------------------

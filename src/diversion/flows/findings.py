@@ -60,11 +60,29 @@ class Finding:
     note: str
     series: tuple[Series, ...] = field(default=(), compare=False)
     chart: str = field(default="line", compare=False)  # line, bars or event
+    # Periods the chart shades as the baseline ("2019", "2020", "2021"), and the baseline's
+    # level drawn across them (surges: the pre-war mean the ratio is measured against).
+    shade: tuple[str, ...] = field(default=(), compare=False)
+    reference: float | None = field(default=None, compare=False)
+
+    @property
+    def goods(self) -> str:
+        named = {"TOTAL": "all goods", "ALL": "all goods", "CONTROLLED": "controlled goods"}
+        return named.get(self.hs_code, f"HS {self.hs_code}")
 
     @property
     def title(self) -> str:
-        goods = "all goods" if self.hs_code == "TOTAL" else f"HS {self.hs_code}"
-        return f"{self.reporter} → {self.partner} {self.flow}, {goods}"
+        """As an analyst titles a chart: "AM imports from VN", "EU → KZ exports"."""
+        reporter, partner = self.reporter, self.partner
+        if self.detector == "mirror":
+            trade = f"{reporter} → {partner} exports against {partner} imports from {reporter}"
+        elif self.detector == "unit-values":
+            trade = f"{reporter} → {partner} exports per kg against coalition → {reporter}"
+        elif self.flow in ("import", "re-import"):
+            trade = f"{reporter} {self.flow}s from {partner}"
+        else:
+            trade = f"{reporter} → {partner} {self.flow}s"
+        return f"{trade}, {self.goods}"
 
     def row(self) -> dict[str, Any]:
         values: dict[str, Any] = {column: getattr(self, column) for column in COLUMNS}

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from diversion.files import AtomicFile
 from diversion.flows.charts import plotly_figure, write_png
+from diversion.flows.coverage import coverage_rows, register_coverage
 from diversion.flows.detectors import DETECTORS, Options
 from diversion.flows.findings import Finding, write_findings
 from diversion.flows.store import Load
@@ -86,6 +87,8 @@ def build_report(
             )
             charts.append((finding, div, png.as_posix()))
         sections.append(Section(name, _about(name), findings, charts, pngs))
+    register_coverage(con)
+    coverage = coverage_rows(con)
     write_findings(every, out / "findings.csv")
     write_findings(every, out / "findings.json")
     environment = Environment(
@@ -95,6 +98,7 @@ def build_report(
     page = environment.get_template("report.html.j2").render(
         sections=sections,
         loads=list(loads),
+        coverage=coverage,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         plotly_js=get_plotlyjs(),
     )

@@ -99,6 +99,25 @@ def goods_filter(options: Options, code: str = "hs_code") -> str:
     return " AND ".join(parts)
 
 
+def harmonised_goods_filter(options: Options) -> str:
+    """`goods_filter` for the harmonised views (`hvals`, `hflows`): a group of codes that HS
+    editions split (editions.py) is kept when any of its codes is asked for, so that 854149
+    asked for brings the HS 2017 854140 it came from."""
+    parts = ["TRUE"]
+    if options.hs_prefix:
+        prefix = options.hs_prefix.replace(".", "").replace("'", "")
+        parts.append(
+            f"(starts_with(hs_code, '{prefix}') OR hs_code IN "
+            f"(SELECT grp FROM hs_groups WHERE starts_with(code, '{prefix}')))"
+        )
+    if options.controlled_only:
+        parts.append(
+            f"({CONTROLLED.format(code='hs_code')} OR hs_code IN (SELECT grp FROM hs_groups "
+            f"WHERE {CONTROLLED.format(code='code')}))"
+        )
+    return " AND ".join(parts)
+
+
 def controlled_label(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     row = con.execute(
         "SELECT label FROM controlled WHERE starts_with(?, prefix) "

@@ -1,5 +1,6 @@
 """Unit values: what a kilogram of a product is worth leaving a hub for Russia, against what the
 same product was worth arriving in the hub from the coalition, and against its own history.
+Both are taken over the months the hub's exports cover, after HS editions are harmonised.
 
 A hub that re-exports what it imported should sell at a small mark-up. A kilogram that is worth
 far more on the way to Russia hints at relabelling (cheap goods declared under the code, dear
@@ -12,11 +13,12 @@ import math
 
 import duckdb
 
+from diversion.flows.coverage import period_bounds, period_label, register_coverage
 from diversion.flows.detectors.common import (
     Options,
     controlled_label,
-    goods_filter,
     group,
+    harmonised_goods_filter,
     hubs,
     money,
     sql_list,
@@ -31,35 +33,45 @@ def unit_values(con: duckdb.DuckDBPyConnection, options: Options) -> list[Findin
     factor = float(options.extra.get("factor", FACTOR))  # type: ignore[arg-type]
     coalition = sql_list(group("bans_exports_to_russia"))
     hub_list = sql_list(hubs(options))
+    register_coverage(con)
+    value = options.value
     rows = con.execute(
         f"""
         WITH t AS (
-            SELECT left(hs_code, 6) AS p, reporter, partner, flow, year,
-                   {options.value} AS v, net_weight_kg AS kg
-            FROM yearly
+            SELECT left(hs_code, 6) AS p, reporter, partner, flow, year, month, scope,
+                   {value} AS v, net_weight_kg AS kg, has_annual
+            FROM hvals
             WHERE length(hs_code) >= 6 AND NOT reporter_aggregate AND NOT partner_aggregate
-              AND net_weight_kg > 0 AND {goods_filter(options)}),
+              AND net_weight_kg > 0 AND {harmonised_goods_filter(options)}),
+        cov AS (
+            SELECT reporter AS hub, scope, year, mask FROM coverage
+            WHERE flow = 'export' AND reporter IN {hub_list} AND NOT looks_partial),
         outbound AS (
-            SELECT reporter AS hub, p, year, sum(v) AS v, sum(kg) AS kg FROM t
-            WHERE flow = 'export' AND reporter IN {hub_list} AND partner = '{TARGET}'
+            SELECT t.reporter AS hub, t.p, t.year, c.mask, sum(t.v) AS v, sum(t.kg) AS kg
+            FROM t JOIN cov c ON c.hub = t.reporter AND c.scope = t.scope AND c.year = t.year
+            WHERE t.flow = 'export' AND t.partner = '{TARGET}'
             GROUP BY ALL),
         inbound AS (
-            SELECT partner AS hub, p, year, sum(v) AS v, sum(kg) AS kg FROM t
-            WHERE flow = 'export' AND reporter IN {coalition} AND partner IN {hub_list}
+            SELECT t.partner AS hub, t.p, t.year, sum(t.v) AS v, sum(t.kg) AS kg
+            FROM t JOIN outbound o ON o.hub = t.partner AND o.p = t.p AND o.year = t.year
+            WHERE t.flow = 'export' AND t.reporter IN {coalition}
+              AND in_months(t.month, o.mask, t.has_annual)
             GROUP BY ALL)
-        SELECT o.hub, o.p, o.year, o.v, o.kg, i.v, i.kg
+        SELECT o.hub, o.p, o.year, o.v, o.kg, i.v, i.kg, o.mask
         FROM outbound o LEFT JOIN inbound i USING (hub, p, year)
         ORDER BY o.hub, o.p, o.year
         """
     ).fetchall()
     history: dict[tuple[str, str], list[tuple[int, float, float | None]]] = {}
-    for hub, product, year, out_v, out_kg, in_v, in_kg in rows:
+    masks = {(hub, product, year): mask for hub, product, year, *_, mask in rows}
+    for hub, product, year, out_v, out_kg, in_v, in_kg, _ in rows:
         inbound = in_v / in_kg if in_v is not None and in_kg else None
         history.setdefault((hub, product), []).append((year, out_v / out_kg, inbound))
     after = set(options.after_years)
     unit = options.unit
     findings = []
-    for hub, product, year, out_v, out_kg, in_v, in_kg in rows:
+    per_kg = f"{unit}/kg"
+    for hub, product, year, out_v, out_kg, in_v, in_kg, mask in rows:
         if year not in after or out_v < options.min_value or not in_kg:
             continue
         outbound, inbound = out_v / out_kg, in_v / in_kg
@@ -74,11 +86,16 @@ def unit_values(con: duckdb.DuckDBPyConnection, options: Options) -> list[Findin
         )
         label = controlled_label(con, product)
         note = (
-            f"{hub} exports to {TARGET} at {money(outbound, unit)}/kg in {year}, {ratio:.1f}× "
+            f"{hub} exports to {TARGET} at {money(outbound, unit)}/kg in "
+            f"{period_label(year, mask)}, {ratio:.1f}× "
             f"the {money(inbound, unit)}/kg of coalition exports to {hub}{before} "
             f"({money(out_v, unit)}, {out_kg:,.0f} kg).{' ' + label + '.' if label else ''}"
         )
         points = history[(hub, product)]
+
+        def _label(y: int, hub: str = hub, product: str = product) -> str:
+            return period_label(y, masks[(hub, product, y)])
+
         findings.append(
             Finding(
                 detector="unit-values",
@@ -86,8 +103,8 @@ def unit_values(con: duckdb.DuckDBPyConnection, options: Options) -> list[Findin
                 partner=TARGET,
                 flow="export",
                 hs_code=product,
-                period_from=str(year),
-                period_to=str(year),
+                period_from=period_bounds(year, mask)[0],
+                period_to=period_bounds(year, mask)[1],
                 baseline=inbound,
                 current=outbound,
                 ratio=ratio,
@@ -95,12 +112,14 @@ def unit_values(con: duckdb.DuckDBPyConnection, options: Options) -> list[Findin
                 note=note,
                 series=(
                     Series(
-                        f"{hub} → {TARGET} per kg", tuple((str(y), o) for y, o, _ in points), unit
+                        f"{hub} → {TARGET} per kg",
+                        tuple((_label(y), o) for y, o, _ in points),
+                        per_kg,
                     ),
                     Series(
                         f"coalition → {hub} per kg",
-                        tuple((str(y), i) for y, _, i in points),
-                        unit,
+                        tuple((_label(y), i) for y, _, i in points),
+                        per_kg,
                     ),
                 ),
             )
