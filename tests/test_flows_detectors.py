@@ -3,7 +3,6 @@ Eurostat and national files (the EU-Kazakhstan and EU-Kyrgyzstan gaps of 2022)."
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -344,39 +343,6 @@ def test_mirror_compares_only_the_months_both_sides_cover(panel: Panel) -> None:
     assert "Compared over Jan–Feb, the months both sides cover" in de.note
 
 
-# -- roundabout --------------------------------------------------------------------------------
-
-
-def _roundabout_panel(control_growth: float) -> list[Row]:
-    rows: list[Row] = []
-    for year in (2019, 2020, 2021, 2022, 2023):
-        war = year >= 2022
-        rows += [
-            ("DE", "RU", "export", str(year), "854231", 60e6 if not war else 10e6),
-            ("DE", "KZ", "export", str(year), "854231", 3e6 if not war else 12e6),
-            ("KZ", "RU", "export", str(year), "854231", 0.2e6 if not war else 15.2e6),
-            ("DE", "IN", "export", str(year), "854231", 5e6 * (control_growth if war else 1)),
-            # goods no list names: flat everywhere
-            ("DE", "KZ", "export", str(year), "090111", 2e6),
-            ("DE", "IN", "export", str(year), "090111", 2e6),
-        ]
-    return rows
-
-
-def test_roundabout_measures_rerouting_against_controls(panel: Panel) -> None:
-    [found] = run("roundabout", panel(_roundabout_panel(1.0)), hubs=("KZ",))
-    assert (found.reporter, found.partner, found.hs_code) == ("KZ", "RU", "854231")
-    assert (found.baseline, found.current) == (pytest.approx(0.2e6), pytest.approx(15.2e6))
-    assert found.ratio == pytest.approx(15e6 / 50e6)  # hub's rise over the direct fall
-    expected = math.log((12e6 + 5e4) / (3e6 + 5e4))  # controls and other goods flat
-    assert found.score == pytest.approx(expected)
-    assert "chpl tier 1" in found.note
-
-
-def test_roundabout_finds_nothing_when_controls_rose_as_much(panel: Panel) -> None:
-    assert run("roundabout", panel(_roundabout_panel(4.0)), hubs=("KZ",)) == []
-
-
 # -- unit values -------------------------------------------------------------------------------
 
 
@@ -394,31 +360,6 @@ def test_unit_values_flag_goods_leaving_a_hub_far_dearer(panel: Panel) -> None:
     assert found.hs_code == "854232"
     assert (found.baseline, found.current, found.ratio) == (2000, 6000, 3)
     assert "before the war it left at USD 2 thousand/kg" in found.note
-
-
-# -- impact ------------------------------------------------------------------------------------
-
-
-def test_impact_compares_equal_windows_around_the_date(panel: Panel) -> None:
-    rows: list[Row] = []
-    for serial in range(2023 * 12 + 3, 2024 * 12 + 4):  # 2023-04 to 2024-04
-        year, month = divmod(serial, 12)
-        before = (year, month + 1) < (2023, 10)
-        rows.append(
-            ("KZ", "RU", "export", f"{year}-{month + 1:02d}", "854231", 2e6 if before else 0.5e6)
-        )
-        rows.append(("KZ", "RU", "export", f"{year}-{month + 1:02d}", "090111", 1e6))
-    con = panel(rows)
-    [controlled] = run("impact", con, hubs=("KZ",), controlled_only=True,
-                       extra={"date": "2023-10", "window": 6})  # fmt: skip
-    assert (controlled.baseline, controlled.current) == (2e6, 0.5e6)
-    assert (controlled.period_from, controlled.period_to) == ("2023-04", "2024-03")
-    points = controlled.series[0].points
-    assert points[0] == ("-6", 100.0) and points[6] == ("0", 25.0)
-    [everything] = run("impact", con, hubs=("KZ",), extra={"date": "2023-10", "window": 6})
-    assert (everything.baseline, everything.current) == (3e6, 1.5e6)
-    with pytest.raises(ValueError, match="YYYY-MM"):
-        run("impact", con, extra={"date": "October"})
 
 
 def test_yearly_view_never_adds_an_annual_figure_to_its_months(panel: Panel) -> None:

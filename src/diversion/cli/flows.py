@@ -318,6 +318,28 @@ def _detector_command(name: str, doc: str) -> None:
         ] = None,
         date: Annotated[str | None, typer.Option(help="impact: the policy date, YYYY-MM.")] = None,
         window: Annotated[int, typer.Option(help="impact: months on each side.")] = WINDOW,
+        control: Annotated[
+            str | None,
+            typer.Option(
+                help="impact: the control group, products (the hub's other goods to Russia; "
+                "the default with --hs or --controlled-only) or destinations (the same goods "
+                "to other partners)."
+            ),
+        ] = None,
+        control_destination: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--control-destination",
+                help="roundabout: a control destination (ISO alpha-2); repeat for more. "
+                "Default: every partner that is not a transit hub, Russia or Belarus.",
+            ),
+        ] = None,
+        cluster: Annotated[
+            str | None,
+            typer.Option(
+                help="roundabout: cluster standard errors by exporter-product (default) or product."
+            ),
+        ] = None,
         factor: Annotated[
             float | None, typer.Option(help="unit-values: how many times dearer or cheaper.")
         ] = None,
@@ -338,6 +360,9 @@ def _detector_command(name: str, doc: str) -> None:
             rank=rank,
             date=date,
             window=window,
+            control=control,
+            control_destinations=tuple(c.upper() for c in control_destination or ()) or None,
+            cluster=cluster,
             factor=factor,
             years=_years(years, "--years") if years else None,
         )
@@ -353,10 +378,19 @@ def _detector_command(name: str, doc: str) -> None:
 
 for _name, _doc in (
     ("surges", "Flows that grew far beyond their pre-war baseline."),
-    ("roundabout", "Goods rerouted to Russia through a hub (difference in differences)."),
+    (
+        "roundabout",
+        "Coalition exports of priority goods rerouted through the hubs: the EBRD triple "
+        "difference with fixed effects, clustered errors, quarterly pre-trends and the "
+        "substitution ratio.",
+    ),
     ("mirror", "Ghost trade: partner-reported exports to a hub that the hub never recorded."),
     ("unit-values", "Unit values of hub exports to Russia against the same goods' way in."),
-    ("impact", "A hub's exports to Russia before and after a policy date (--date YYYY-MM)."),
+    (
+        "impact",
+        "A hub's exports to Russia around a policy date (--date YYYY-MM): an event study "
+        "against a control group, with month fixed effects and 95 % bands.",
+    ),
 ):
     _detector_command(_name, _doc)
 
@@ -370,7 +404,8 @@ def _report_options(
         name: _options(
             hub,
             hs,
-            controlled_only or name in ("impact",),
+            # roundabout's treatment is the priority goods already: it needs the others
+            (controlled_only or name in ("impact",)) and name != "roundabout",
             currency,
             "2019-2021",
             "2022-2023",
