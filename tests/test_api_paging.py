@@ -205,3 +205,21 @@ def test_findings_page_by_offset_with_links(api: Api, tmp_path: Path) -> None:
     assert "offset=0" in links(headers)["prev"]
     deep = api.call("vic", "GET", "/flows/findings/surges", params={"offset": 5001})
     assert deep.status_code == 422
+
+
+def test_the_migration_fills_the_filters_of_earlier_cases(api: Api, any_store: Store) -> None:
+    """Migration 0007 on a store with cases: down to 0006 (the columns go), up again (they
+    come back, filled from the kept declarations and decisions)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from diversion.store.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    for target in ("0006", "head"):
+        with any_store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "0006" else command.upgrade)(config, target)
+    found, _ = cases(api, party="ozdemir", reason="party.sanctioned", limit=1000)
+    assert [c["declaration_id"] for c in found] == ["PG-01", "PG-04", "PG-07", "PG-10"]
