@@ -25,6 +25,7 @@ from diversion.api.routes import (
     licences,
     lists,
     match,
+    reconcile,
     screen,
 )
 from diversion.cases.errors import PermissionDenied, WorkflowError
@@ -38,7 +39,7 @@ from diversion.store import Store
 from diversion.web.views import add_pages
 
 # In this order: the OpenAPI schema lists the paths as the routers add them.
-ROUTERS = (health, auth, screen, match, entities, cases, licences, lists, flows, docs)
+ROUTERS = (health, auth, screen, match, reconcile, entities, cases, licences, lists, flows, docs)
 
 
 async def workflow_error(_: Request, exc: Exception) -> JSONResponse:
@@ -80,6 +81,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
         app.add_exception_handler(error, settings_error)
     for module in ROUTERS:
         app.include_router(module.router)
+    reconcile.add_cors(app)
     add_pages(app)
     return app
 

@@ -7,8 +7,8 @@ eyes); then it is recorded with the case and in the audit log, in one transactio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,9 @@ from diversion.declarations import Declaration
 from diversion.screening.decision import Decision
 from diversion.screening.records import keep
 from diversion.store import Store, audit
+from diversion.store.case_index import party_text, reason_text
 from diversion.store.models import CaseActionRow, CaseRow, UserRow
+from diversion.store.paging import Page, page_of
 
 SYSTEM = audit.SYSTEM
 OPENING_CORRIDORS = ("yellow", "red")
@@ -98,6 +100,35 @@ class Action:
         }
 
 
+SORTS = {"opened": CaseRow.opened_at, "updated": CaseRow.updated_at, "id": CaseRow.id}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases, in what order. Dates are of opening, both ends included; `party` is any
+    part of a party's name (case, accents and script do not matter); `reasons` are codes the
+    decision must all have; `sort` is opened, updated or id, `-` first for newest first."""
+
+    status: str | None = None
+    corridor: str | None = None
+    assignee: str | None = None
+    open_only: bool = False
+    reasons: tuple[str, ...] = field(default=())
+    declaration: str | None = None  # the start of the declaration id
+    party: str | None = None
+    since: date | None = None
+    until: date | None = None
+    sort: str = "opened"
+
+    def __post_init__(self) -> None:
+        if self.sort.lstrip("-") not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)} (- first: descending)")
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 class Cases:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -125,7 +156,9 @@ class Cases:
                 row = session.scalars(
                     select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
                 ).one_or_none()
+                parties = party_text(declaration.model_dump(mode="json"))
                 if row is not None and not self.flow.is_final(row.status):
+                    row.parties, row.reason_codes = parties, reason_text(payload)
                     self._follow(session, row, decision, payload, actor, now)
                     continue
                 if decision.corridor not in OPENING_CORRIDORS:
@@ -133,6 +166,7 @@ class Cases:
                 if row is not None:  # decided before, and screened again with a new verdict
                     before = row.status
                     row.status, row.decision, row.updated_at = "open", payload, now
+                    row.parties, row.reason_codes = parties, reason_text(payload)
                     row.verdict, row.corridor, row.proposed_by = (
                         decision.verdict,
                         decision.corridor,
@@ -160,6 +194,8 @@ class Cases:
                     opened_at=now,
                     updated_at=now,
                     proposed_by=None,
+                    parties=parties,
+                    reason_codes=reason_text(payload),
                 )
                 session.add(row)
                 session.flush()
@@ -330,17 +366,45 @@ class Cases:
         assignee: str | None = None,
         open_only: bool = False,
     ) -> list[Case]:
+        """Every case that passes the filters, oldest first (a page of them: `page`)."""
+        wanted = CaseFilter(status, corridor, assignee, open_only)
         with self.store.read() as session:
-            query = select(CaseRow).order_by(CaseRow.opened_at, CaseRow.id)
-            if status:
-                query = query.where(CaseRow.status == status)
-            if corridor:
-                query = query.where(CaseRow.corridor == corridor)
-            if assignee:
-                query = query.where(CaseRow.assignee == assignee)
-            if open_only:
-                query = query.where(CaseRow.status.not_in(self.flow.final_statuses))
-            return [Case.of(row) for row in session.scalars(query)]
+            return [Case.of(row) for row in session.scalars(self._query(wanted))]
+
+    def page(self, wanted: CaseFilter, limit: int, offset: int = 0) -> Page[Case]:
+        """One page of the cases that pass the filters, in the filter's order, and how many
+        pass in all: the database reads only the page's rows."""
+        with self.store.read() as session:
+            return page_of(session, self._query(wanted), limit, offset).map(Case.of)
+
+    def _query(self, wanted: CaseFilter) -> Any:
+        query = select(CaseRow)
+        if wanted.status:
+            query = query.where(CaseRow.status == wanted.status)
+        if wanted.corridor:
+            query = query.where(CaseRow.corridor == wanted.corridor)
+        if wanted.assignee:
+            query = query.where(CaseRow.assignee == wanted.assignee)
+        if wanted.open_only:
+            query = query.where(CaseRow.status.not_in(self.flow.final_statuses))
+        for code in wanted.reasons:
+            query = query.where(CaseRow.reason_codes.contains(f" {code} ", autoescape=True))
+        if wanted.declaration:
+            query = query.where(
+                CaseRow.declaration_id.startswith(wanted.declaration, autoescape=True)
+            )
+        if wanted.party:
+            from diversion.folding import fold_text
+
+            query = query.where(CaseRow.parties.contains(fold_text(wanted.party), autoescape=True))
+        if wanted.since:
+            query = query.where(CaseRow.opened_at >= _start_of(wanted.since))
+        if wanted.until and wanted.until < date.max:  # the last day has no day after it
+            query = query.where(CaseRow.opened_at < _start_of(wanted.until + timedelta(days=1)))
+        column = SORTS[wanted.sort.lstrip("-")]
+        if wanted.sort.startswith("-"):
+            return query.order_by(column.desc(), CaseRow.id.desc())
+        return query.order_by(column, CaseRow.id)
 
     def actions(self, case_id: int) -> list[Action]:
         with self.store.read() as session:

@@ -66,16 +66,81 @@ def cases_ls(
     ] = None,
     assignee: Annotated[str | None, typer.Option(help="Only cases assigned to this user.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
+    reason: Annotated[
+        list[str] | None,
+        typer.Option(help="Only cases whose decision has this reason code (repeat: all of them)."),
+    ] = None,
+    declaration: Annotated[
+        str | None, typer.Option(help="Only declarations whose id starts with this.")
+    ] = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cases with a party whose name has this in it (any case or script)."
+        ),
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Opened on or after this day.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Opened on or before this day.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="opened, updated or id; -opened for newest first.")
+    ] = "opened",
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Cases to show, at most.")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="Cases to skip first.")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="As JSON: the page, its total and the next offset.")
+    ] = False,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """The queue: open cases, oldest first (with --all, decided ones too)."""
-    from diversion.cases.workflow import Cases
+    """The queue: open cases, oldest first (with --all, decided ones too), a page at a time."""
+    from diversion.cases.workflow import CaseFilter, Cases
 
     _, store = store_for(home, db)
+    try:
+        wanted = CaseFilter(
+            status,
+            corridor,
+            assignee,
+            open_only=not all_ and not status,
+            reasons=tuple(reason or ()),
+            declaration=declaration,
+            party=party,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            sort=sort,
+        )
+    except ValueError as exc:
+        fail(str(exc), 2)
+    page = Cases(store).page(wanted, limit, offset)
+    if as_json:
+        body = {
+            "total": page.total,
+            "offset": page.offset,
+            "limit": page.limit,
+            "next_offset": page.next_offset,
+            "cases": [
+                {
+                    "id": case.id,
+                    "declaration_id": case.declaration_id,
+                    "verdict": case.verdict,
+                    "corridor": case.corridor,
+                    "status": case.status,
+                    "assignee": case.assignee,
+                    "opened_at": case.opened_at.isoformat(),
+                    "updated_at": case.updated_at.isoformat(),
+                    "codes": sorted({r.get("code", "") for r in case.decision.get("reasons", [])}),
+                }
+                for case in page.items
+            ],
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=1))
+        return
     table = Table("case", "declaration", "corridor", "status", "assignee", "age", "top reason")
-    found = Cases(store).find(status, corridor, assignee, open_only=not all_ and not status)
-    for case in found:
+    for case in page.items:
         reasons = case.decision.get("reasons") or [{}]
         table.add_row(
             str(case.id),
@@ -87,7 +152,9 @@ def cases_ls(
             str(reasons[0].get("message", "")),
         )
     out_console.print(table)
-    out_console.print(f"{len(found)} case(s)")
+    shown = f"{page.offset + 1}-{page.offset + len(page.items)} of " if page.items else ""
+    more = f"; next: --offset {page.next_offset}" if page.next_offset is not None else ""
+    out_console.print(f"{shown}{page.total} case(s){more}")
 
 
 @cases_app.command("show")

@@ -257,6 +257,9 @@ class CaseRow(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     proposed_by: Mapped[str | None] = mapped_column(String(60))  # of a pending proposal
+    # what the queue is filtered by (store/case_index.py): folded party names, reason codes
+    parties: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reason_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CaseActionRow(Base):
