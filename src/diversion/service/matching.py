@@ -47,10 +47,12 @@ class QueryError(ValueError):
 
 
 def lists_named(context: ScreeningContext, dataset: str) -> list[tuple[SanctionsList, Matcher]]:
-    """The active lists a request names: `default` (or `all`) for every one, else a list by
-    its name, title or snapshot id (`ofac-sdn` or `ofac-sdn-0003`); LookupError if none."""
+    """The active lists a request names: `default` (or `all`, or `sanctions`, OpenSanctions'
+    collection of sanctions lists, which every list screening uses is) for every one, else a
+    list by its name, title or snapshot id (`ofac-sdn` or `ofac-sdn-0003`); LookupError if
+    none."""
     pairs = list(zip(context.sanctions_lists, context.matchers, strict=True))
-    if dataset in ("default", "all"):
+    if dataset in ("default", "all", "sanctions"):
         return pairs
     chosen = [
         (ls, m)
