@@ -18,6 +18,7 @@ from diversion import __version__
 from diversion.api.routes import (
     auth,
     cases,
+    catalog,
     docs,
     entities,
     flows,
@@ -27,6 +28,7 @@ from diversion.api.routes import (
     match,
     reconcile,
     screen,
+    search,
 )
 from diversion.cases.errors import PermissionDenied, WorkflowError
 from diversion.cases.signin import LoginLimiter
@@ -39,7 +41,10 @@ from diversion.store import Store
 from diversion.web.views import add_pages
 
 # In this order: the OpenAPI schema lists the paths as the routers add them.
-ROUTERS = (health, auth, screen, match, reconcile, entities, cases, licences, lists, flows, docs)
+ROUTERS = (
+    health, auth, screen, match, search, reconcile, entities, catalog, cases, licences, lists,
+    flows, docs,
+)  # fmt: skip
 
 
 async def workflow_error(_: Request, exc: Exception) -> JSONResponse:
@@ -64,8 +69,8 @@ def create_app(home: Home, store: Store) -> FastAPI:
         description=(
             "Screen declarations, match parties against the lists (yente-compatible /match), "
             "read entities, work cases, and read licences, lists and trade-flow findings. "
-            "Send `Authorization: Bearer TOKEN` (from `diversion users token` or POST "
-            "/auth/token)."
+            "Send `Authorization: Bearer TOKEN` or `ApiKey TOKEN` (from `diversion users "
+            "token` or POST /auth/token)."
         ),
         docs_url=None,
         redoc_url=None,
