@@ -7,6 +7,7 @@ cannot propose a red release and approve it under another name."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -110,6 +111,19 @@ def test_a_cut_tail_passes_the_chain_but_not_a_checkpoint(worked: Store, tmp_pat
     assert f"entry {point.seq}" in problem and f"ends at entry {before}" in problem
 
 
+def test_an_entry_added_past_the_head_is_reported(worked: Store) -> None:
+    _drop_guards(worked)
+    count, _ = AuditLog(worked).verify()
+    with worked.transaction() as session:
+        session.execute(insert(AuditRow).values(
+            seq=count + 1, at="2020-01-01T00:00:00+00:00", actor="sue", kind="case_action",
+            subject="R-1", payload={}, prev_hash="0" * 64, hash="0" * 64))  # fmt: skip
+    _, problems = AuditLog(worked).verify()
+    assert [str(p) for p in problems] == [
+        f"entry {count + 1}: past the head (entry {count}): added behind the log"
+    ]
+
+
 def test_an_altered_or_foreign_checkpoint_is_refused(worked: Store, tmp_path: Path) -> None:
     mine, _ = anchors.generate_key(tmp_path / "mine")
     anchors.generate_key(tmp_path / "theirs")
@@ -142,21 +156,37 @@ def test_the_replay_agrees_with_the_tables_after_a_whole_working_life(
     unlisted = replace(context, sanctions_lists=[], matchers=[], network=None)
     other = declaration(declaration_id="R-2", exporter_name="ТОО «Беркут Аэро Трейд»")
     [second] = cases.record_screening(screened(context, other))
-    cases.act(second, "ana", "assign", assignee="ana")
-    cases.record_screening(screened(unlisted, other))  # the open case follows: green
-    cases.record_screening(screened(context, other))  # and red again
-    cases.act(second, "ana", "release", "proposed")
-    cases.act(second, "sam", "reject_release", "no documents")
-    cases.act(second, "ana", "confirm_block", "listed")
-    cases.act(second, "sue", "reopen", "new evidence")
-    cases.act(second, "ana", "release", "proposed again")
-    cases.act(second, "ana", "confirm_block", "blocked while proposed")  # proposer stays
     [first] = [c.id for c in cases.find(status="released")]
-    assert cases.record_screening(screened(context, RED)) == [first]  # reopened by screening
-    cases.record_screening(screened(unlisted, RED))  # the reopened case follows green
-    rescreen(worked, context, days=(date.today() - date(2000, 1, 1)).days)
+    steps: list[Callable[[], object]] = [
+        lambda: cases.act(second, "ana", "assign", assignee="ana"),
+        lambda: cases.record_screening(screened(unlisted, other)),  # the open case follows
+        lambda: cases.record_screening(screened(context, other)),  # and red again
+        lambda: cases.act(second, "ana", "release", "proposed"),
+        lambda: cases.act(second, "sam", "reject_release", "no documents"),  # proposer cleared
+        lambda: cases.act(second, "ana", "confirm_block", "listed"),
+        lambda: cases.act(second, "sue", "reopen", "new evidence"),
+        lambda: cases.act(second, "ana", "release", "proposed again"),
+        lambda: cases.act(second, "ana", "confirm_block", "blocked while proposed"),  # kept
+        lambda: cases.act(second, "sue", "reopen", "one more look"),  # still kept
+        lambda: cases.act(second, "ana", "release", "and again"),
+        lambda: cases.act(second, "ana", "confirm_block", "blocked"),
+        lambda: cases.record_screening(screened(unlisted, other)),  # decided: green leaves it
+        lambda: cases.record_screening(screened(context, other)),  # red reopens, clears it
+        lambda: cases.record_screening(screened(context, RED)),  # reopened by screening
+        lambda: cases.record_screening(screened(unlisted, RED)),  # and follows green
+        lambda: cases.act(first, "ana", "release", "green now: no second person"),
+        lambda: rescreen(worked, context, days=(date.today() - date(2000, 1, 1)).days),
+    ]
+    proposers = []
+    for step in steps:
+        step()
+        assert differences(worked) == []
+        proposers.append(cases.get(second).proposed_by)  # type: ignore[union-attr]
+    assert proposers[3:14] == ["ana", None, None, None, "ana", "ana", "ana", "ana", "ana", "ana",
+                               None]  # fmt: skip
+    # released on green, then the re-screen finds the hit again and reopens it
+    assert [a.action for a in cases.actions(first)][-2:] == ["release", "reopen"]
     assert AuditLog(worked).verify()[1] == []
-    assert differences(worked) == []
 
 
 def test_verify_names_each_edit_of_the_cases_tables(worked: Store) -> None:

@@ -11,8 +11,8 @@ The replay follows `Cases.record_screening` and `Cases.act`:
 - a decision (not one marked `rescreen`, which leaves cases untouched) is taken by its
   declaration's case while that case is not decided (released or blocked);
 - `case_opened` opens a case on the decision written just before it (same transaction);
-- a `reopen` written right after a yellow or red decision of its declaration by the same
-  actor is a screening's reopening, and takes that decision;
+- a `reopen` that follows a yellow or red decision of its declaration by the same actor, one
+  no case took, is a screening's reopening, and takes that decision;
 - a proposal (`proposal` in the entry) makes its actor the pending proposer; a four-eyes
   action (`proposed_by` in the entry) or a screening's reopening clears it; `assignee` assigns.
 """
@@ -88,22 +88,24 @@ def replay(log: AuditLog) -> Replay:
     """The cases and their actions as the log tells them."""
     flow = workflow()
     done = Replay()
-    previous: Entry | None = None
+    pending: Entry | None = None  # the latest decision, until a case takes it
     for entry in log.entries(kinds=KINDS):
         payload = entry.payload
         if entry.kind == "decision":
             number = done.by_declaration.get(entry.subject)
             case = done.cases.get(number) if number is not None else None
-            if case is not None and not payload.get("rescreen") and not flow.is_final(case.status):
+            pending = None if payload.get("rescreen") else entry
+            if pending is not None and case is not None and not flow.is_final(case.status):
                 _take(case, entry)
+                pending = None
         elif entry.kind == "case_opened":
             number = int(payload["case"])
             if number in done.cases:
                 done.problems.append(f"audit entry {entry.seq} opens case {number} a second time")
             case = _Case(entry.subject, entry.seq, verdict=payload.get("verdict"))
-            if _decision_before(entry, previous):
-                assert previous is not None
-                _take(case, previous)
+            if pending is not None and pending.subject == entry.subject:
+                _take(case, pending)
+                pending = None
             done.cases[number] = case
             done.by_declaration[entry.subject] = number
             done.actions[number] = []
@@ -114,7 +116,6 @@ def replay(log: AuditLog) -> Replay:
                 done.problems.append(
                     f"audit entry {entry.seq} acts on case {number}, which no entry opened"
                 )
-                previous = entry
                 continue
             if payload.get("from") != case.status:
                 done.problems.append(
@@ -128,10 +129,10 @@ def replay(log: AuditLog) -> Replay:
                 case.proposed_by = entry.actor
             elif "proposed_by" in payload:
                 case.proposed_by = None
-            if payload.get("action") == "reopen" and _screening_reopen(entry, previous):
-                assert previous is not None
-                _take(case, previous)
-                case.proposed_by = None
+            if payload.get("action") == "reopen" and _reopened_by(entry, pending):
+                assert pending is not None
+                _take(case, pending)
+                case.proposed_by, pending = None, None
             detail = {k: v for k, v in payload.items() if k not in _ACTION_FIELDS}
             done.actions[number].append(
                 _Action(
@@ -144,7 +145,6 @@ def replay(log: AuditLog) -> Replay:
                     f"audit entry {entry.seq}",
                 )
             )
-        previous = entry
     return done
 
 
@@ -154,22 +154,15 @@ def _take(case: _Case, decision: Entry) -> None:
     case.decision, case.decision_seq = _digest(payload), decision.seq
 
 
-def _decision_before(entry: Entry, previous: Entry | None) -> bool:
+def _reopened_by(reopen: Entry, decision: Entry | None) -> bool:
+    """Whether a reopening is a screening's: a yellow or red decision of the same declaration
+    by the same actor, that no case took, came just before it (a decided case screened yellow
+    or red is always reopened at once, in the same transaction)."""
     return (
-        previous is not None
-        and previous.kind == "decision"
-        and previous.seq == entry.seq - 1
-        and previous.subject == entry.subject
-    )
-
-
-def _screening_reopen(entry: Entry, previous: Entry | None) -> bool:
-    return (
-        _decision_before(entry, previous)
-        and previous is not None
-        and previous.actor == entry.actor
-        and not previous.payload.get("rescreen")
-        and previous.payload.get("corridor") in OPENING_CORRIDORS
+        decision is not None
+        and decision.subject == reopen.subject
+        and decision.actor == reopen.actor
+        and decision.payload.get("corridor") in OPENING_CORRIDORS
     )
 
 
