@@ -138,7 +138,7 @@ def test_the_walk_finds_every_group_and_its_commands() -> None:
     found = commands()
     assert {path[0] for path in found} == set(PAGES)
     assert ("lists", "import") in found and "--rescreen-days" in found["lists", "import"]
-    assert ("cases", "act") in found and "--as" in found["cases", "act"]
+    assert ("cases", "act") in found and "--token-file" in found["cases", "act"]
 
 
 def test_the_common_options_are_described_in_the_readme() -> None:
