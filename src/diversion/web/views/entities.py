@@ -16,7 +16,7 @@ from diversion.lists.lookup import find_entity
 from diversion.lists.snapshots import ListStore
 from diversion.network.graph import Network
 from diversion.web.deps import ScreeningDep, StoreDep, language, render, session_user
-from diversion.web.entity_view import linked_rows, property_rows
+from diversion.web.entity_view import ftm_language, linked_rows, property_rows
 
 router = APIRouter()
 
@@ -76,6 +76,10 @@ def entity_page(
     if listed is None and not svg:
         raise HTTPException(404, f"no entity {entity_id!r}")
     lang = language(request)
+    schema_label = ""
+    if listed is not None:
+        with ftm_language(lang):
+            schema_label = listed.schema.label
     linked = linked_rows(listed, related, lang) if listed is not None else []
     names = {
         other: str(party.caption)
@@ -88,6 +92,7 @@ def entity_page(
         request,
         "entity.html.j2",
         entity=listed,
+        schema_label=schema_label,
         dataset=dataset,
         properties=property_rows(listed, lang) if listed is not None else [],
         linked=linked,
