@@ -41,10 +41,12 @@ def screen(
         try:
             valid.append(Declaration.model_validate(item))
         except ValidationError as exc:
+            named = item.get("declaration_id") if isinstance(item, dict) else None
             errors.extend(
                 {
                     "declaration": number,
-                    "field": ".".join(str(p) for p in e["loc"]),
+                    "declaration_id": named if isinstance(named, str) else None,
+                    "field": ".".join(str(p) for p in e["loc"]) or "-",
                     "reason": reason_of(e),
                 }
                 for e in exc.errors()
