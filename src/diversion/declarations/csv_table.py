@@ -124,12 +124,11 @@ def rows(text: str, delimiter: str = ",") -> Iterator[Row]:
     A record that does not split, or splits into another number of cells than the header, is
     a Row with a problem, and reading goes on at the line after the one it started on: a
     stray quote may have run over whole rows, and each of them is read again as itself. A
-    record that starts inside the lines of one already reported and is bad too is a fragment
-    of it (the rest of a quoted cell) and is not reported again."""
+    bad record that starts inside the lines of one reported before may be a row of its own
+    or the rest of a quoted cell; it is reported too (nothing is dropped)."""
     # lines end at \n, \r\n and \r only, as the csv module sees them (not at U+2028)
     feed = _Lines(io.StringIO(text, newline="").readlines())
     width: int | None = None
-    covered = 0  # lines before this index belong to a bad record already reported
     while feed.next < len(feed.lines):
         reader = csv.reader(feed, delimiter=delimiter, strict=True)
         while True:
@@ -155,14 +154,12 @@ def rows(text: str, delimiter: str = ",") -> Iterator[Row]:
                 yield Row(start + 1, cells)
                 continue
             end = feed.next
-            if start >= covered:
-                if end - start > 1:
-                    problem += f" (a stray quote? the row ran on to line {end})"
-                    cells = feed.lines[start].rstrip("\r\n").split(delimiter)
-                elif not cells:  # the csv module gave up on the line: split it plainly
-                    cells = feed.lines[start].rstrip("\r\n").split(delimiter)
-                yield Row(start + 1, cells, problem)
-                covered = max(covered, end)
+            if end - start > 1:
+                problem += f" (a stray quote? the row ran on to line {end})"
+                cells = feed.lines[start].rstrip("\r\n").split(delimiter)
+            elif not cells:  # the csv module gave up on the line: split it plainly
+                cells = feed.lines[start].rstrip("\r\n").split(delimiter)
+            yield Row(start + 1, cells, problem)
             if end - start > 1:
                 feed.next = start + 1
                 break  # a new reader, from the next line: the record may have run over it

@@ -23,7 +23,7 @@ router = APIRouter()
     responses={422: {"model": schemas.Problem}},
 )
 def screen(
-    body: dict[str, Any] | list[dict[str, Any]],
+    body: dict[str, Any] | list[Any],  # each entry is checked on its own, below
     user: Analyst,
     screening: ScreeningDep,
     history: Annotated[Literal["store"] | None, Query()] = None,
