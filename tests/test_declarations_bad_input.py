@@ -247,3 +247,23 @@ def test_item_numbers_are_1_to_999(tmp_path: Path) -> None:
         result = read_declarations(write(tmp_path, csv_text([row(item_no=bad)])))
         (error,) = result.errors
         assert error.field == "item_no" and "from 1 to 999" in error.reason
+
+
+def test_post_screen_refuses_an_out_of_range_quantity_and_stores_nothing(tmp_path: Path) -> None:
+    """Before: HTTP 500 after storing the declaration, which then broke every re-screen."""
+    from diversion.home import Home
+    from diversion.screening.records import DeclarationRecords
+    from diversion.store import open_store
+    from diversion.store.engine import default_url
+    from tests.test_api import RED, Api
+
+    home = Home(tmp_path / "home")
+    store = open_store(home, default_url(home))
+    api = Api(store, tmp_path / "home")
+    item = dict(RED["items"][0], quantity="1e30", licence_no="KZ-ANY")
+    response = api.call("ana", "POST", "/screen", json={**RED, "items": [item]})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["declaration_id"], error["field"]) == ("API-1", "items.0.quantity")
+    assert "out of range" in error["reason"]
+    assert len(DeclarationRecords(store)) == 0
