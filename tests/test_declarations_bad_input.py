@@ -260,7 +260,7 @@ def test_post_screen_refuses_an_out_of_range_quantity_and_stores_nothing(tmp_pat
     home = Home(tmp_path / "home")
     store = open_store(home, default_url(home))
     api = Api(store, tmp_path / "home")
-    item = dict(RED["items"][0], quantity="1e30", licence_no="KZ-ANY")
+    item = dict(RED["items"][0], quantity="1e30", licence_no="KZ-ANY")  # type: ignore[index]
     response = api.call("ana", "POST", "/screen", json={**RED, "items": [item]})
     assert response.status_code == 422
     (error,) = response.json()["errors"]
