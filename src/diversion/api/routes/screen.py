@@ -23,7 +23,7 @@ router = APIRouter()
     responses={422: {"model": schemas.Problem}},
 )
 def screen(
-    body: dict[str, Any] | list[dict[str, Any]],
+    body: dict[str, Any] | list[Any],  # each entry is checked on its own, below
     user: Analyst,
     screening: ScreeningDep,
     history: Annotated[Literal["store"] | None, Query()] = None,
@@ -41,10 +41,12 @@ def screen(
         try:
             valid.append(Declaration.model_validate(item))
         except ValidationError as exc:
+            named = item.get("declaration_id") if isinstance(item, dict) else None
             errors.extend(
                 {
                     "declaration": number,
-                    "field": ".".join(str(p) for p in e["loc"]),
+                    "declaration_id": named if isinstance(named, str) else None,
+                    "field": ".".join(str(p) for p in e["loc"]) or "-",
                     "reason": reason_of(e),
                 }
                 for e in exc.errors()
