@@ -226,6 +226,8 @@ class ScreenedDeclarationRow(Base):
     verdict: Mapped[str] = mapped_column(String(10))
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the decision's corridor, beside the day for the dashboard (index on both: migration 0008)
+    corridor: Mapped[str | None] = mapped_column(String(10))
 
 
 class UserRow(Base):

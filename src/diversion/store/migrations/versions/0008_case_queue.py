@@ -2,7 +2,8 @@
 `case_decisions`, so that the `cases` rows the queue filters, sorts and counts are narrow (on
 SQLite a row's later columns sat behind its decision's overflow pages); the cases get the
 declaration's day, its HS codes and the words the queue's search looks in; and indexes on
-what the queue filters and sorts by.
+what the queue filters and sorts by. Each screened declaration keeps its decision's corridor
+beside its day (one index on both), for the dashboard's corridor shares.
 
 Revision ID: 0008
 Revises: 0007
@@ -43,7 +44,26 @@ def upgrade() -> None:
         batch.add_column(sa.Column("search_text", sa.Text, nullable=False, server_default=""))
     for name, columns in INDEXES.items():
         op.create_index(name, "cases", columns)
+    op.add_column("screened_declarations", sa.Column("corridor", sa.String(10)))
+    op.create_index(
+        "ix_screened_declarations_day_corridor",
+        "screened_declarations",
+        ["declared_at", "corridor"],
+    )
     bind = op.get_bind()
+    kept = sa.table(
+        "screened_declarations",
+        sa.column("declaration_id", sa.String),
+        sa.column("decision", sa.JSON),
+        sa.column("corridor", sa.String),
+    )
+    for declaration_id, decision in bind.execute(
+        sa.select(kept.c.declaration_id, kept.c.decision)
+    ).all():
+        corridor = (decision or {}).get("corridor")
+        bind.execute(
+            kept.update().where(kept.c.declaration_id == declaration_id).values(corridor=corridor)
+        )
     cases = sa.table(
         "cases",
         sa.column("id", sa.Integer),
@@ -69,6 +89,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_screened_declarations_day_corridor", "screened_declarations")
+    op.execute("ALTER TABLE screened_declarations DROP COLUMN corridor")
     for name in INDEXES:
         op.drop_index(name, "cases")
     for column in ("search_text", "hs_codes", "declared_at"):
