@@ -22,7 +22,7 @@ from diversion.web.i18n import translator
 
 router = APIRouter()
 
-PAGE_SIZES = (25, 50, 100, 200)
+PAGE_SIZES = (10, 25, 50, 100, 200)
 FIELDS = ("q", "corridor", "status", "assignee", "age", "reason", "party", "hs", "from", "to")
 UNASSIGNED = "-"  # the assignee choice for cases nobody holds
 ALL = "all"  # the status choice for decided cases too
