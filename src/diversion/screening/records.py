@@ -27,6 +27,7 @@ def keep(session: Session, declaration: Declaration, decision: Decision) -> None
             verdict=decision.verdict,
             decision=decision.to_dict(),
             screened_at=datetime.now(UTC),
+            corridor=decision.corridor,
         )
     )
 
@@ -62,6 +63,16 @@ class DeclarationRecords:
         with self.store.read() as session:
             row = session.get(ScreenedDeclarationRow, declaration_id)
             return None if row is None else (row.declaration, row.decision)
+
+    def bodies(self, declaration_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Some stored declarations, as JSON, by id (a queue page's, in one statement)."""
+        if not declaration_ids:
+            return {}
+        query = select(
+            ScreenedDeclarationRow.declaration_id, ScreenedDeclarationRow.declaration
+        ).where(ScreenedDeclarationRow.declaration_id.in_(declaration_ids))
+        with self.store.read() as session:
+            return {found: body for found, body in session.execute(query)}
 
     def __len__(self) -> int:
         with self.store.read() as session:
