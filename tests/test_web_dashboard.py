@@ -53,7 +53,7 @@ def test_the_charts_numbers_are_the_stores(queue: Api, any_store: Store) -> None
     assert sum(int(row[4]) for row in weekly) == 12 and weekly[0][0] == "2024-04-29"  # Monday
 
     ages = table(page.text, "open-by-age")
-    assert ages[0] == ["Red", "12", "0", "0", "0"] and ages[2] == ["Green", "0", "0", "0", "0"]
+    assert ages[0] == ["red", "12", "0", "0", "0"] and ages[2] == ["green", "0", "0", "0", "0"]
 
     codes = Counter(
         r["code"] for c in cases for r in {x["code"]: x for x in c["decision"]["reasons"]}.values()

@@ -54,7 +54,7 @@ def _corridor_shares(
     data = [
         {
             "type": "bar",
-            "name": t(f"corridor_{corridor}"),
+            "name": t(f"corridor.{corridor}"),
             "x": labels,
             "y": [counts.get(corridor, 0) for _, counts in periods],
             "marker": {"color": COLOURS[corridor]},
@@ -84,7 +84,7 @@ def _corridor_shares(
             "data": data,
             "layout": _layout(barmode="stack", barnorm="percent", yaxis={"ticksuffix": " %"}),
         },
-        [t("period"), *(t(f"corridor_{c}") for c in CORRIDORS), t("total"), t("flagged_share")],
+        [t("period"), *(t(f"corridor.{c}") for c in CORRIDORS), t("total"), t("flagged_share")],
         rows,
         t("no_declarations"),
     )
@@ -97,7 +97,7 @@ def dashboard_charts(found: Dashboard, t: Translate) -> list[Chart]:
     ]
 
     age_rows: list[list[str | int]] = [
-        [t(f"corridor_{c}"), *(found.by_corridor_age.get((c, a), 0) for a in AGES)]
+        [t(f"corridor.{c}"), *(found.by_corridor_age.get((c, a), 0) for a in AGES)]
         for c in CORRIDORS
     ]
     charts.append(
@@ -113,7 +113,7 @@ def dashboard_charts(found: Dashboard, t: Translate) -> list[Chart]:
                 "data": [
                     {
                         "type": "bar",
-                        "name": t(f"corridor_{c}"),
+                        "name": t(f"corridor.{c}"),
                         "x": [t(a) for a in AGES],
                         "y": [found.by_corridor_age.get((c, a), 0) for a in AGES],
                         "marker": {"color": COLOURS[c]},
