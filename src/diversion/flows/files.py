@@ -105,7 +105,8 @@ def _layout_for(path: Path, header: list[str], candidates: tuple[Layout, ...]) -
 
 
 def _csv_sheet(path: Path, candidates: tuple[Layout, ...], gzipped: bool) -> Sheet:
-    raw: Any = gzip.open(path, "rb") if gzipped else path.open("rb")
+    # closed when the rows are read to the end (or on an error below)
+    raw: Any = gzip.open(path, "rb") if gzipped else path.open("rb")  # noqa: SIM115
     try:
         encoding = _encoding(raw, path)
     except (OSError, EOFError) as exc:

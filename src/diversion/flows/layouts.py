@@ -41,9 +41,7 @@ class Layout:
     auto: bool = True  # False: only when asked for by name (headers alike, meanings not)
 
     def matches(self, header: Collection[str]) -> bool:
-        return all(
-            any(name in header for name in wanted.split("|")) for wanted in self.detect
-        )
+        return all(any(name in header for name in wanted.split("|")) for wanted in self.detect)
 
     def provides(self, target: str) -> bool:
         """Whether the layout fills a field without a column of that name."""

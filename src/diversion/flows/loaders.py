@@ -144,6 +144,16 @@ def edition_for_year(year: int) -> str:
 
 
 def parse_number(text: str) -> float | None:
+    try:
+        number = float(text)  # the common case: a plain number
+    except ValueError:
+        return _parse_number(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
+
+
+def _parse_number(text: str) -> float | None:
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     if value.casefold() in MISSING:
         return None
@@ -206,15 +216,18 @@ class _Mapper:
         if self.layout.wide_periods and not self.period_columns:
             raise FileFormatError(f"{self.name}: no column named by a year or month")
 
+        # where each field comes from, worked out once: a constant, or a column's position
+        self.fixed = {**self.layout.constants, **sheet.constants}
+        self.positions = {
+            target: self.index[column]
+            for target, column in self.columns.items()
+            if column is not None and target not in self.fixed
+        }
+
     def cell(self, record: list[str], target: str) -> str:
-        if target in self.sheet.constants:
-            return self.sheet.constants[target]
-        if target in self.layout.constants:
-            return self.layout.constants[target]
-        column = self.columns.get(target)
-        if column is None:
-            return ""
-        position = self.index[column]
+        position = self.positions.get(target)
+        if position is None:
+            return self.fixed.get(target, "")
         return record[position].strip() if position < len(record) else ""
 
     def raw(self, record: list[str], column: str) -> str:
@@ -387,25 +400,26 @@ class _Stage:
         self.con.register("empty_stage", pa.Table.from_pylist([], schema=STAGE))
         self.con.execute("CREATE TABLE staged AS SELECT * FROM empty_stage")
         self.con.unregister("empty_stage")
-        self.columns: dict[str, list[Any]] = {name: [] for name in STAGE.names}
+        self.rows: list[tuple[Any, ...]] = []
+        self.names = STAGE.names
         self.seq = 0
 
     def add(self, row: dict[str, Any]) -> None:
         row["seq"] = self.seq
         self.seq += 1
-        for name, values in self.columns.items():
-            values.append(row[name])
-        if len(self.columns["seq"]) >= CHUNK:
+        self.rows.append(tuple(map(row.__getitem__, self.names)))
+        if len(self.rows) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
-        if not self.columns["seq"]:
+        if not self.rows:
             return
-        chunk = pa.Table.from_pydict(self.columns, schema=STAGE)
+        columns = dict(zip(self.names, map(list, zip(*self.rows, strict=True)), strict=True))
+        chunk = pa.Table.from_pydict(columns, schema=STAGE)
         self.con.register("chunk", chunk)
         self.con.execute("INSERT INTO staged SELECT * FROM chunk")
         self.con.unregister("chunk")
-        self.columns = {name: [] for name in STAGE.names}
+        self.rows = []
 
 
 def load_files(
@@ -546,17 +560,18 @@ def _resolve(con: Any, result: LoadResult) -> None:
         counts[what] += _count(con, f"SELECT count(*) FROM levelled WHERE fate = '{fate}'")
 
     # 3. parts of one flow added up
-    carried = (
-        "reporter_aggregate, partner_aggregate, year, month, hs_reported, hs_version, "
-        "converted, quantity_unit, source, source_file, source_line"
-    ).split(", ")
+    carried = ("reporter_aggregate", "partner_aggregate", "year", "month", "hs_reported",
+               "hs_version", "converted", "quantity_unit", "source", "source_file",
+               "source_line")  # fmt: skip
     summed = ("value_usd", "value_eur", "net_weight_kg", "quantity")
     con.execute(
         f"""
         CREATE TABLE grouped AS SELECT *, row_number() OVER () AS gid FROM (
             SELECT {key},
                 {", ".join(f"first({c} ORDER BY seq) AS {c}" for c in carried)},
-                {", ".join(f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in summed)},
+                {
+            ", ".join(f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in summed)
+        },
                 sum(native) AS native,
                 count(*) FILTER (WHERE depth = 0) AS n_plain,
                 count(*) FILTER (WHERE depth > 0) AS n_summed
@@ -654,7 +669,9 @@ def _levels(con: Any) -> None:
         """
     )
     con.execute("ALTER TABLE grouped ADD COLUMN level VARCHAR")
-    con.execute("UPDATE grouped SET level = levels.level FROM levels WHERE grouped.gid = levels.gid")
+    con.execute(
+        "UPDATE grouped SET level = levels.level FROM levels WHERE grouped.gid = levels.gid"
+    )
 
 
 def _count(con: Any, sql: str) -> int:
