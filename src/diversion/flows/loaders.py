@@ -397,6 +397,8 @@ class _Stage:
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         self.con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET threads = 1")  # less memory; the load is bound by reading anyway
+        self.con.execute("SET enable_progress_bar = false")
         self.con.register("empty_stage", pa.Table.from_pylist([], schema=STAGE))
         self.con.execute("CREATE TABLE staged AS SELECT * FROM empty_stage")
         self.con.unregister("empty_stage")
@@ -503,25 +505,25 @@ def _resolve(con: Any, result: LoadResult) -> None:
     counts = result.counts
     key = ", ".join(KEY)
 
-    # 1. the same fact (same flow, part and breakdown) twice: once, or a conflict
+    # 1. the same fact (same flow, part and breakdown) twice: once, or a conflict. Grouped
+    # aggregates and joins rather than window functions: DuckDB spills those to disk.
     con.execute(
         f"""
-        CREATE TABLE ranked AS SELECT *,
-            row_number() OVER w AS rn,
-            first(native) OVER w AS first_native,
-            first(source_file) OVER w AS first_file,
-            first(source_line) OVER w AS first_line
-        FROM staged
-        WINDOW w AS (PARTITION BY {key}, parts, bdims ORDER BY seq
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        CREATE TABLE facts AS SELECT {key}, parts, bdims, min(seq) AS first_seq,
+            count(*) AS n, max(native) - min(native) > {VALUE_TOLERANCE} AS clash
+        FROM staged GROUP BY {key}, parts, bdims
         """
     )
     conflicts = con.execute(
         f"""
-        SELECT source_file, source_line, native, first_native, first_file, first_line,
-               {key}
-        FROM ranked WHERE rn > 1 AND abs(native - first_native) > {VALUE_TOLERANCE}
-        ORDER BY seq
+        SELECT s.source_file, s.source_line, s.native, f.native, f.source_file, f.source_line,
+               {", ".join(f"s.{c}" for c in KEY)}
+        FROM facts g
+        JOIN staged s USING ({key}, parts, bdims)
+        JOIN staged f ON f.seq = g.first_seq
+        WHERE g.clash AND s.seq <> g.first_seq
+          AND abs(s.native - f.native) > {VALUE_TOLERANCE}
+        ORDER BY s.seq
         """
     ).fetchall()
     for file, line, value, first, first_file, first_line, *flow in conflicts:
@@ -535,25 +537,33 @@ def _resolve(con: Any, result: LoadResult) -> None:
             )
         )
     counts[CONFLICTS] += len(conflicts)
-    counts[DUPLICATES] += _count(con, "SELECT count(*) FROM ranked WHERE rn > 1") - len(conflicts)
+    counts[DUPLICATES] += _count(con, "SELECT sum(n - 1) FROM facts") - len(conflicts)
 
     # 2. breakdowns: the total row where there is one, else one breakdown's rows summed
     con.execute(
         f"""
+        CREATE TABLE shallowest AS SELECT {", ".join(f"s.{c}" for c in KEY)}, s.parts,
+            min(s.depth) AS min_depth
+        FROM facts f JOIN staged s ON s.seq = f.first_seq
+        GROUP BY {", ".join(f"s.{c}" for c in KEY)}, s.parts
+        """
+    )
+    con.execute(
+        f"""
         CREATE TABLE levelled AS
-        WITH d AS (
-            SELECT *, min(depth) OVER (PARTITION BY {key}, parts) AS min_depth
-            FROM ranked WHERE rn = 1
-        ), s AS (
-            SELECT *, min(bset) FILTER (WHERE depth = min_depth)
-                      OVER (PARTITION BY {key}, parts) AS chosen
-            FROM d
+        WITH firsts AS (
+            SELECT s.*, d.min_depth FROM staged s
+            JOIN facts f ON f.first_seq = s.seq
+            JOIN shallowest d ON {" AND ".join(f"d.{c} = s.{c}" for c in (*KEY, "parts"))}
+        ), chosen AS (
+            SELECT {key}, parts, min(bset) AS chosen FROM firsts WHERE depth = min_depth
+            GROUP BY {key}, parts
         )
-        SELECT *, CASE
+        SELECT firsts.*, CASE
             WHEN depth = min_depth AND bset = chosen THEN 'used'
             WHEN min_depth = 0 THEN 'total'
             ELSE 'other' END AS fate
-        FROM s
+        FROM firsts JOIN chosen USING ({key}, parts)
         """
     )
     for fate, what in (("total", BREAKDOWN_TOTAL), ("other", BREAKDOWN_OTHER)):
