@@ -510,7 +510,8 @@ def _resolve(con: Any, result: LoadResult) -> None:
     con.execute(
         f"""
         CREATE TABLE facts AS SELECT {key}, parts, bdims, min(seq) AS first_seq,
-            count(*) AS n, max(native) - min(native) > {VALUE_TOLERANCE} AS clash
+            count(*) AS n, max(native) - min(native) > {VALUE_TOLERANCE} AS clash,
+            any_value(depth) AS depth, any_value(bset) AS bset
         FROM staged GROUP BY {key}, parts, bdims
         """
     )
@@ -540,30 +541,25 @@ def _resolve(con: Any, result: LoadResult) -> None:
     counts[DUPLICATES] += _count(con, "SELECT sum(n - 1) FROM facts") - len(conflicts)
 
     # 2. breakdowns: the total row where there is one, else one breakdown's rows summed
+    # (worked out on the narrow `facts`; the wide rows are joined once, in step 3)
+    on = " AND ".join(f"c.{column} = f.{column}" for column in (*KEY, "parts"))
     con.execute(
         f"""
-        CREATE TABLE shallowest AS SELECT {", ".join(f"s.{c}" for c in KEY)}, s.parts,
-            min(s.depth) AS min_depth
-        FROM facts f JOIN staged s ON s.seq = f.first_seq
-        GROUP BY {", ".join(f"s.{c}" for c in KEY)}, s.parts
+        CREATE TABLE choices AS
+        WITH d AS (SELECT {key}, parts, min(depth) AS min_depth FROM facts
+                   GROUP BY {key}, parts)
+        SELECT d.*, (SELECT min(bset) FROM facts f WHERE {on.replace("c.", "d.")}
+                     AND f.depth = d.min_depth) AS chosen
+        FROM d
         """
     )
     con.execute(
         f"""
-        CREATE TABLE levelled AS
-        WITH firsts AS (
-            SELECT s.*, d.min_depth FROM staged s
-            JOIN facts f ON f.first_seq = s.seq
-            JOIN shallowest d ON {" AND ".join(f"d.{c} = s.{c}" for c in (*KEY, "parts"))}
-        ), chosen AS (
-            SELECT {key}, parts, min(bset) AS chosen FROM firsts WHERE depth = min_depth
-            GROUP BY {key}, parts
-        )
-        SELECT firsts.*, CASE
-            WHEN depth = min_depth AND bset = chosen THEN 'used'
-            WHEN min_depth = 0 THEN 'total'
+        CREATE TABLE levelled AS SELECT f.first_seq, f.depth, CASE
+            WHEN f.depth = c.min_depth AND f.bset = c.chosen THEN 'used'
+            WHEN c.min_depth = 0 THEN 'total'
             ELSE 'other' END AS fate
-        FROM firsts JOIN chosen USING ({key}, parts)
+        FROM facts f JOIN choices c ON {on}
         """
     )
     for fate, what in (("total", BREAKDOWN_TOTAL), ("other", BREAKDOWN_OTHER)):
@@ -574,19 +570,26 @@ def _resolve(con: Any, result: LoadResult) -> None:
                "hs_version", "converted", "quantity_unit", "source", "source_file",
                "source_line")  # fmt: skip
     summed = ("value_usd", "value_eur", "net_weight_kg", "quantity")
+    sums = ", ".join(
+        f"CASE WHEN count(s.{c}) = count(*) THEN sum(s.{c}) END AS {c}" for c in summed
+    )
     con.execute(
         f"""
-        CREATE TABLE grouped AS SELECT *, row_number() OVER () AS gid FROM (
-            SELECT {key},
-                {", ".join(f"first({c} ORDER BY seq) AS {c}" for c in carried)},
-                {
-            ", ".join(f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in summed)
-        },
-                sum(native) AS native,
-                count(*) FILTER (WHERE depth = 0) AS n_plain,
-                count(*) FILTER (WHERE depth > 0) AS n_summed
-            FROM levelled WHERE fate = 'used'
-            GROUP BY {key})
+        CREATE TABLE sums AS
+        SELECT {", ".join(f"s.{c}" for c in KEY)}, min(s.seq) AS gid, {sums},
+            sum(s.native) AS native,
+            count(*) FILTER (WHERE l.depth = 0) AS n_plain,
+            count(*) FILTER (WHERE l.depth > 0) AS n_summed
+        FROM levelled l JOIN staged s ON s.seq = l.first_seq
+        WHERE l.fate = 'used'
+        GROUP BY {", ".join(f"s.{c}" for c in KEY)}
+        """
+    )
+    con.execute(  # the other columns from the flow's first row (its id is that row's seq)
+        f"""
+        CREATE TABLE grouped AS
+        SELECT g.*, {", ".join(f"f.{c}" for c in carried)}
+        FROM sums g JOIN staged f ON f.seq = g.gid
         """
     )
 
