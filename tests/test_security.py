@@ -172,7 +172,7 @@ def test_tokens_expire_and_are_revoked(any_store: Store, tmp_path: Path) -> None
     kept = users.create_token("ana", "kept")
 
     def status(token: str) -> int:
-        return client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code
+        return int(client.get("/cases", headers={"Authorization": f"Bearer {token}"}).status_code)
 
     assert status(expiring) == 200
     with any_store.transaction() as session:
