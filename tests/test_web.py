@@ -40,9 +40,16 @@ def test_message_catalogs_have_the_same_keys() -> None:
 def _signed_in(client: TestClient, store: Store, name: str, role: str) -> str:
     Users(store).add(name, role)
     Users(store).set_password(name, "a long enough password")
+    form = client.get("/app/login")
+    found = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
+    assert found is not None
     response = client.post(
         "/app/login",
-        data={"username": name, "password": "a long enough password"},
+        data={
+            "username": name,
+            "password": "a long enough password",
+            "login_csrf": found.group(1),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303

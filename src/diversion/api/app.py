@@ -9,6 +9,8 @@ thin: each route calls the same modules the CLI does.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -38,7 +40,11 @@ from diversion.home import Home
 from diversion.rules import RuleConfigError
 from diversion.service.screening import ContextError, ScreeningService
 from diversion.store import Store
+from diversion.web.security import MAX_BODY, BodyLimit, SecurityHeaders, parse_proxies
 from diversion.web.views import add_pages
+
+TRUSTED_PROXIES_VAR = "DIVERSION_TRUSTED_PROXIES"
+MAX_BODY_VAR = "DIVERSION_MAX_BODY"
 
 # In this order: the OpenAPI schema lists the paths as the routers add them.
 ROUTERS = (
@@ -62,7 +68,14 @@ async def settings_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def create_app(home: Home, store: Store) -> FastAPI:
+def create_app(
+    home: Home,
+    store: Store,
+    trusted_proxies: Sequence[str] = (),
+    max_body: int = MAX_BODY,
+) -> FastAPI:
+    """The app; X-Forwarded-For is believed only from `trusted_proxies` (addresses or
+    networks), and a request body over `max_body` bytes is refused with 413."""
     app = FastAPI(
         title="Diversion API",
         version=__version__,
@@ -78,7 +91,8 @@ def create_app(home: Home, store: Store) -> FastAPI:
     app.state.home = home
     app.state.store = store
     app.state.users = Users(store)
-    app.state.limiter = LoginLimiter()
+    app.state.limiter = LoginLimiter(store)
+    app.state.trusted_proxies = parse_proxies(trusted_proxies)
     app.state.screening = ScreeningService(home, store)
 
     app.add_exception_handler(WorkflowError, workflow_error)
@@ -88,12 +102,17 @@ def create_app(home: Home, store: Store) -> FastAPI:
         app.include_router(module.router)
     reconcile.add_cors(app)
     add_pages(app)
+    app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: on the 413s too
     return app
 
 
 def serve_app(home: Path | None = None, db: str | None = None) -> FastAPI:
-    """The app for a home, as `diversion serve` runs it."""
+    """The app for a home, as `diversion serve` runs it; the trusted proxies and the body
+    limit from $DIVERSION_TRUSTED_PROXIES and $DIVERSION_MAX_BODY."""
     from diversion.store import open_store
 
     where = Home.resolve(home)
-    return create_app(where, open_store(where, db))
+    proxies = os.environ.get(TRUSTED_PROXIES_VAR, "").split(",")
+    limit = int(os.environ.get(MAX_BODY_VAR) or MAX_BODY)
+    return create_app(where, open_store(where, db), [p for p in proxies if p.strip()], limit)

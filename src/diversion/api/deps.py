@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi import Path as PathParam
 
-from diversion.cases.users import User
+from diversion.cases.users import API, SESSION, User
 from diversion.cases.workflow import workflow
 from diversion.web.deps import (
     SESSION_COOKIE,
@@ -44,27 +44,31 @@ TOKEN_SCHEMES = ("bearer", "apikey")
 
 
 def user_of(request: Request) -> User:
-    """The user whose token the request carries (`Bearer TOKEN`, or `ApiKey TOKEN` as yente's
-    clients send it), or whose web session cookie it carries (writes by cookie also need the
-    page's CSRF token in X-CSRF-Token); else 401."""
+    """The user whose API token the request carries (`Bearer TOKEN`, or `ApiKey TOKEN` as
+    yente's clients send it), or whose web session cookie it carries (writes by cookie also
+    need the page's CSRF token in X-CSRF-Token); else 401. A session is only good as the
+    cookie: sent as a bearer token it is refused, like an expired or revoked token."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    kind = API
     session = request.cookies.get(SESSION_COOKIE, "")
     if not header and session:
         if request.method not in ("GET", "HEAD", "OPTIONS") and not hmac.compare_digest(
             csrf_token(session), request.headers.get("x-csrf-token", "")
         ):
             raise HTTPException(403, "a request signed in by cookie needs X-CSRF-Token")
-        scheme, token = "bearer", session
+        scheme, token, kind = "bearer", session, SESSION
     if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
         raise HTTPException(
             401,
             "send Authorization: Bearer TOKEN (or ApiKey TOKEN)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = users_of(request).for_token(token.strip())
+    user = users_of(request).for_token(token.strip(), kind)
     if user is None:
-        raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "unknown, expired or revoked token", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -19,6 +19,13 @@ from diversion.store.models import ApiTokenRow, UserRow
 
 HASHER = PasswordHasher()  # argon2id with the library's current parameters (hashes nothing yet)
 MIN_PASSWORD = 12
+# How long a token lasts: a web session is signed in for a working day; a token from
+# POST /auth/token for a day; one from `diversion users token` for --days (90 unless told).
+SESSION_LIFETIME = timedelta(hours=12)
+LOGIN_TOKEN_LIFETIME = timedelta(hours=24)
+API_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 366
+API, SESSION = "api", "session"  # the kinds of token: a session's is only good as its cookie
 
 
 @dataclass(frozen=True)
@@ -112,9 +119,22 @@ class Users:
             return None
         return User(row.username, row.display_name, row.role, row.disabled)
 
-    def create_token(self, username: str, label: str, actor: str = audit.SYSTEM) -> str:
-        """A new bearer token for the user; shown once, kept only as its SHA-256."""
+    def create_token(
+        self,
+        username: str,
+        label: str,
+        actor: str = audit.SYSTEM,
+        lifetime: timedelta = timedelta(days=API_TOKEN_DAYS),
+        kind: str = API,
+    ) -> str:
+        """A new token for the user, good for `lifetime`; shown once, kept only as its
+        SHA-256. A `session` token is the web's cookie and is refused as a bearer token."""
+        if kind not in (API, SESSION):
+            raise ValueError(f"a token is {API!r} or {SESSION!r}")
+        if not timedelta(0) < lifetime <= timedelta(days=MAX_TOKEN_DAYS):
+            raise ValueError(f"a token lasts from 1 to {MAX_TOKEN_DAYS} days")
         token = "dvn_" + secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
         with self.store.transaction() as session:
             audit.lock(session)
             if session.get(UserRow, username) is None:
@@ -124,11 +144,19 @@ class Users:
                     token_sha256=token_digest(token),
                     username=username,
                     label=label,
-                    created_at=datetime.now(UTC),
+                    created_at=now,
                     revoked_at=None,
+                    kind=kind,
+                    expires_at=now + lifetime,
                 )
             )
-            audit.append(session, actor, "user", username, {"token": label})
+            audit.append(
+                session,
+                actor,
+                "user",
+                username,
+                {"token": label, "kind": kind, "expires": (now + lifetime).isoformat()},
+            )
         return token
 
     def revoke_token(self, token: str) -> None:
@@ -137,15 +165,49 @@ class Users:
             if row is not None and row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)
 
-    def for_token(self, token: str) -> User | None:
+    def revoke(self, username: str, label: str | None = None, actor: str = audit.SYSTEM) -> int:
+        """Revoke the user's tokens and web sessions (only those labelled `label`, if given),
+        in the audit log; how many were still good."""
+        now = datetime.now(UTC)
+        with self.store.transaction() as session:
+            audit.lock(session)
+            if session.get(UserRow, username) is None:
+                raise ValueError(f"no user {username!r}")
+            query = select(ApiTokenRow).where(
+                ApiTokenRow.username == username, ApiTokenRow.revoked_at.is_(None)
+            )
+            if label is not None:
+                query = query.where(ApiTokenRow.label == label)
+            rows = [row for row in session.scalars(query) if not _expired(row, now)]
+            for row in rows:
+                row.revoked_at = now
+            audit.append(session, actor, "user", username, {"revoked": len(rows), "label": label})
+        return len(rows)
+
+    def for_token(self, token: str, kind: str = API) -> User | None:
+        """The user of a token of this kind that is neither revoked nor expired."""
         with self.store.read() as session:
             found = session.get(ApiTokenRow, token_digest(token))
-            if found is None or found.revoked_at is not None:
+            if (
+                found is None
+                or found.revoked_at is not None
+                or found.kind != kind
+                or _expired(found, datetime.now(UTC))
+            ):
                 return None
             row = session.get(UserRow, found.username)
             if row is None or row.disabled:
                 return None
             return User(row.username, row.display_name, row.role, row.disabled)
+
+
+def _expired(row: ApiTokenRow, now: datetime) -> bool:
+    if row.expires_at is None:
+        return True  # every token is made with an expiry: one without is not trusted
+    expires = row.expires_at
+    if expires.tzinfo is None:  # SQLite gives back the UTC time it was given, without a zone
+        expires = expires.replace(tzinfo=UTC)
+    return expires <= now
 
 
 def token_digest(token: str) -> str:

@@ -591,19 +591,52 @@ def users_set_password(
 def users_token(
     username: Annotated[str, typer.Argument(metavar="USERNAME")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    days: Annotated[
+        int, typer.Option(help="How many days the token is good for (1 to 366).", min=1, max=366)
+    ] = 90,
     user: UserOption = None,
     token_file: TokenFileOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
     """A new API bearer token for the user, made by an admin or the user themself (once an
-    admin has a password). It is shown once; the store keeps only its hash."""
+    admin has a password), good for --days. It is shown once; the store keeps only its hash."""
+    from datetime import timedelta
+
     from diversion.cases.users import Users
 
     _, store = store_for(home, db)
     actor = _manager(store, user, token_file, username)
     try:
-        token = Users(store).create_token(username, label, actor=actor)
+        token = Users(store).create_token(username, label, actor, timedelta(days=days))
     except ValueError as exc:
         fail(str(exc), 2)
     out_console.print(token, highlight=False)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    label: Annotated[
+        str | None,
+        typer.Option(
+            help="Only the tokens with this label (`web session` for the web's sessions).",
+            show_default=False,
+        ),
+    ] = None,
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Revoke the user's API tokens and web sessions (or those with --label), at once and in
+    the audit log: by an admin, or by the user themself."""
+    from diversion.cases.users import Users
+
+    _, store = store_for(home, db)
+    actor = _manager(store, user, token_file, username)
+    try:
+        count = Users(store).revoke(username, label, actor=actor)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    out_console.print(f"{count} token(s) of {username} revoked")

@@ -55,18 +55,49 @@ def first_start(where: Home, store: Store) -> list[tuple[str, str, str]]:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Address or network of a proxy in front of the server whose X-Forwarded-For "
+            "is believed (repeat for several; or $DIVERSION_TRUSTED_PROXIES, comma-separated). "
+            "Without one, the header is ignored.",
+            show_default=False,
+        ),
+    ] = None,
+    max_body: Annotated[
+        int | None,
+        typer.Option(
+            help="Largest request body in bytes; larger ones get 413 "
+            "(or $DIVERSION_MAX_BODY; default 10 MiB).",
+            show_default=False,
+            min=1,
+        ),
+    ] = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI reference at /docs). The first start on an empty store
     screens the demo declarations into the queue and creates two demo accounts, whose
     passwords are printed once."""
+    import os
+
     import uvicorn
 
-    from diversion.api.app import create_app
+    from diversion.api.app import MAX_BODY_VAR, TRUSTED_PROXIES_VAR, create_app
+    from diversion.cli.common import fail
+    from diversion.web.security import MAX_BODY, parse_proxies
 
+    proxies = trusted_proxy or os.environ.get(TRUSTED_PROXIES_VAR, "").split(",")
+    proxies = [p for p in proxies if p.strip()]
+    try:
+        parse_proxies(proxies)
+        limit = max_body or int(os.environ.get(MAX_BODY_VAR) or MAX_BODY)
+    except ValueError as exc:
+        fail(f"--trusted-proxy / --max-body: {exc}", 2)
     where, store = store_for(home, db)
     for username, role, password in first_start(where, store):
         out_console.print(f"Demo account [bold]{username}[/bold] ({role}), password: {password}")
     out_console.print(f"Diversion API on http://{host}:{port}/ (reference at /docs)")
-    uvicorn.run(create_app(where, store), host=host, port=port, log_level="info")
+    app = create_app(where, store, proxies, limit)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

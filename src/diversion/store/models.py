@@ -360,3 +360,18 @@ class ApiTokenRow(Base):
     label: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "api" (sent as a bearer token) or "session" (the web's cookie, never accepted as one)
+    kind: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginLimitRow(Base):
+    """Failed sign-ins of one key (`user:NAME` or `client:ADDRESS`) since `window_start`
+    (seconds since the epoch): kept in the store, so the limit holds across the server's
+    processes and restarts, and counted by one conditional UPDATE, so it holds under load."""
+
+    __tablename__ = "login_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[float] = mapped_column(Float, index=True)
+    failures: Mapped[int] = mapped_column(Integer)

@@ -16,7 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from diversion.cases.users import User, Users
+from diversion.cases.users import SESSION, User, Users
 from diversion.home import Home
 from diversion.service.screening import ScreeningService
 from diversion.store import Store
@@ -76,7 +76,7 @@ def session_user(request: Request) -> tuple[User, str]:
     """The signed-in user and their session token. Called in the route's body, after the form
     is read, so a bad form is a 422 before a missing session is a redirect."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    user = users_of(request).for_token(token) if token else None
+    user = users_of(request).for_token(token, SESSION) if token else None
     if user is None:
         raise LoginRequired()
     return user, token

@@ -23,13 +23,14 @@ names), so `ofac_xml` reuses `apply_fact`, `put_first` and `span_dates` from thi
 from __future__ import annotations
 
 import calendar
+import codecs
 import csv
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
@@ -458,47 +459,75 @@ def locate(paths: Sequence[Path]) -> tuple[ListSet, dict[str, Path]]:
 # --- Rows ---
 
 
-def _decode(path: Path) -> str:
-    """Text of an OFAC CSV file without its closing Ctrl-Z; refuses what is plainly not one."""
+CHUNK = 1 << 20  # bytes read at a time: a 2 GB file is never held whole
+
+
+def _encoding(path: Path) -> str:
+    """The file's encoding, found by reading it in chunks: UTF-8 if all of it decodes as
+    UTF-8 (a Latin-1 text with accents almost never does; the reverse often does), else
+    cp1252, else Latin-1. Refuses what is plainly not an OFAC CSV file."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            start = handle.read(CHUNK)
+            if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                raise ListFormatError(
+                    path,
+                    "line 1",
+                    "XML or HTML, not OFAC's legacy CSV (for SDN_ADVANCED.xml use ofac-xml)",
+                )
+            for encoding in ("utf-8-sig", "cp1252"):
+                handle.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)()
+                try:
+                    while chunk := handle.read(CHUNK):
+                        decoder.decode(chunk)
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    continue
+                return encoding
     except OSError as exc:
         raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
-    data = data.rstrip(b"\x1a")
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise ListFormatError(
-            path, "line 1", "XML or HTML, not OFAC's legacy CSV (for SDN_ADVANCED.xml use ofac-xml)"
-        )
-    # UTF-8 first: a Latin-1 text with accents is almost never valid UTF-8, the reverse often is.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    return "latin-1"
+
+
+def _lines(handle: TextIO) -> Iterator[str]:
+    """The file's lines, without the Ctrl-Z that ends an OFAC file."""
+    previous: str | None = None
+    for line in handle:
+        if previous is not None:
+            yield previous
+        previous = line
+    if previous is not None:
+        yield previous.rstrip("\x1a")
 
 
 def _rows(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) for each record, with the line it starts on (a quoted field may span
-    lines); every record must have the file's number of fields."""
-    reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ListFormatError(path, f"line {start}", f"malformed CSV: {exc}") from None
-        if not row or row == [""]:
-            continue
-        if len(row) != width:
-            raise ListFormatError(
-                path,
-                f"line {start}",
-                f"{len(row)} fields where OFAC's {path.name} has {width} (truncated or not OFAC?)",
-            )
-        yield start, row
+    lines); every record must have the file's number of fields. Read as a stream."""
+    encoding = _encoding(path)
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(_lines(handle), strict=True)
+            while True:
+                start = reader.line_num + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise ListFormatError(path, f"line {start}", f"malformed CSV: {exc}") from None
+                if not row or row == [""] or row == ["\x1a"]:
+                    continue
+                if len(row) != width:
+                    raise ListFormatError(
+                        path,
+                        f"line {start}",
+                        f"{len(row)} fields where OFAC's {path.name} has {width} "
+                        "(truncated or not OFAC?)",
+                    )
+                yield start, row
+    except OSError as exc:
+        raise ListFormatError(path, "", f"cannot read file: {exc.strerror or exc}") from None
 
 
 def cell(raw: str) -> str | None:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from diversion.web.deps import HomeDep, render, session_user
 from diversion.web.views.assets import plotly_src
+from diversion.web.security import with_nonce
 
 router = APIRouter()
 
@@ -28,8 +29,11 @@ def flows_page(request: Request, home: HomeDep) -> HTMLResponse:
         con = flows.connect()
         for name in ("mirror", "surges", "roundabout", "unit-values"):
             found = flows.detect(name, Options(limit=10), con)
-            charts = [
-                pio.to_html(plotly_figure(f), include_plotlyjs=False, full_html=False)
+            charts = [  # their inline scripts carry this response's CSP nonce
+                with_nonce(
+                    pio.to_html(plotly_figure(f), include_plotlyjs=False, full_html=False),
+                    request,
+                )
                 for f in found[:3]
             ]
             sections.append((name, found, charts))
