@@ -46,6 +46,7 @@ from diversion.store import Store, open_store
 from diversion.web.deps import LANGUAGE_COOKIE
 from diversion.web.views.session import own_page
 from tests.test_api import RED
+from tests.web_login import sign_in
 
 SRC = Path(diversion.__file__).resolve().parent
 OTHERS = ("ru", "kk")
@@ -283,12 +284,7 @@ def app(tmp_path: Path) -> Iterator[tuple[TestClient, Store]]:
 
 
 def _sign_in(client: TestClient) -> None:
-    response = client.post(
-        "/app/login",
-        data={"username": "ana", "password": "a long enough password"},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
+    assert sign_in(client, "ana", "a long enough password") == 200
 
 
 def test_lang_route_refuses_a_foreign_referer_and_sets_the_choice(

@@ -19,6 +19,7 @@ from tests.conftest import SHARED
 from tests.test_api import Api
 from tests.test_web import SHOTS, server  # noqa: F401 (the fixture: `diversion serve`)
 from tests.test_web_queue import PASSWORD, SCREENED, queue  # noqa: F401 (the fixture)
+from tests.web_login import sign_in
 
 
 def table(page: str, chart: str) -> list[list[str]]:
@@ -77,7 +78,7 @@ def test_the_charts_numbers_are_the_stores(queue: Api, any_store: Store) -> None
 def test_an_empty_store_says_so_instead_of_drawing(any_store: Store, tmp_path: Path) -> None:
     served = Api(any_store, tmp_path / "home")
     Users(any_store).set_password("vic", PASSWORD)
-    served.client.post("/app/login", data={"username": "vic", "password": PASSWORD})
+    assert sign_in(served.client, "vic", PASSWORD) == 200
     page = served.client.get("/app/").text
     assert "data-chart=" not in page
     assert "No declarations screened yet." in page and "diversion lists import" in page

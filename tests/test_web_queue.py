@@ -15,6 +15,7 @@ import pytest
 from diversion.cases.users import Users
 from diversion.store import Store
 from tests.test_api import RED, Api
+from tests.web_login import sign_in
 
 PASSWORD = "a long enough password"
 CONSIGNEES = ["Anadolu Un Sanayi A.Ş.", "Özdemir Makina Ltd. Şti.", "ООО «Тайга Электросервис»"]
@@ -53,8 +54,7 @@ def queue(any_store: Store, tmp_path: Path) -> Api:
         )
         assert done.status_code == 200
     Users(any_store).set_password("vic", PASSWORD)
-    signed = served.client.post("/app/login", data={"username": "vic", "password": PASSWORD})
-    assert signed.status_code == 200
+    assert sign_in(served.client, "vic", PASSWORD) == 200
     return served
 
 

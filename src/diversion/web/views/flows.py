@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from diversion.web.deps import HomeDep, render, session_user
-from diversion.web.views.assets import plotly_src
 from diversion.web.security import with_nonce
+from diversion.web.views.assets import plotly_src
 
 router = APIRouter()
 
