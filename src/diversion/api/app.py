@@ -9,6 +9,9 @@ thin: each route calls the same modules the CLI does.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -37,6 +40,8 @@ from diversion.service.screening import ContextError, ScreeningService
 from diversion.store import Store
 from diversion.web.views import add_pages
 
+log = logging.getLogger("diversion.api")
+
 # In this order: the OpenAPI schema lists the paths as the routers add them.
 ROUTERS = (health, auth, screen, match, entities, cases, licences, lists, flows, docs)
 
@@ -56,8 +61,30 @@ async def settings_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def finish_owed_rescreen(service: ScreeningService) -> None:
+    """At start: finish a re-screen a list import owes (its run was interrupted). Broken
+    screening settings leave it owed, with a warning; the server starts anyway."""
+    try:
+        report = service.finish_owed_rescreen()
+    except (ContextError, RuleConfigError, ControlListErrors) as exc:
+        log.warning("a re-screen is owed but cannot run: %s", exc)
+        return
+    if report is not None:
+        log.warning(
+            "finished an owed re-screen: %d declaration(s), %d changed, %d case(s) opened",
+            report.screened, len(report.changes), len(report.opened),
+        )  # fmt: skip
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    finish_owed_rescreen(app.state.screening)
+    yield
+
+
 def create_app(home: Home, store: Store) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Diversion API",
         version=__version__,
         description=(
