@@ -12,6 +12,12 @@ that same panel, and prints the ratios.
 
     .venv/bin/python benchmarks/flows.py                 # 100 million rows
     .venv/bin/python benchmarks/flows.py --rows 2000000  # a quick look
+
+The load part writes a Comtrade-API-shaped CSV (`--load-rows`, 10 million by default), loads
+it with `flows load`'s loader (streamed into DuckDB on disk, written to Parquet) and reads the
+same file with pandas, each in its own process with its time and peak memory:
+
+    .venv/bin/python benchmarks/flows.py --only load --load-rows 10000000
 """
 
 from __future__ import annotations
@@ -70,6 +76,12 @@ COUNTRIES = [
     "MY",
 ]
 MONTHS = 72  # 2019-01 to 2024-12
+M49 = {"DE": 276, "FR": 251, "IT": 380, "PL": 616, "NL": 528, "ES": 724, "BE": 56, "AT": 40,
+       "CZ": 203, "SE": 752, "FI": 246, "DK": 208, "US": 842, "JP": 392, "KR": 410, "GB": 826,
+       "CA": 124, "CH": 757, "NO": 579, "AU": 36, "KZ": 398, "KG": 417, "AM": 51, "UZ": 860,
+       "GE": 268, "AE": 784, "TR": 792, "CN": 156, "HK": 344, "RU": 643, "BY": 112, "IN": 699,
+       "BR": 76, "ZA": 710, "MX": 484, "EG": 818, "ID": 360, "VN": 704, "TH": 764,
+       "MY": 458}  # fmt: skip
 
 
 def _peak_mib() -> float:
@@ -134,6 +146,93 @@ def generate(path: Path, rows: int) -> dict[str, Any]:
     }
 
 
+def generate_csv(path: Path, rows: int) -> dict[str, Any]:
+    """A Comtrade API CSV of `rows` rows (monthly HS6 series; one row in ten is broken down by
+    mode of transport with no total, so the loader sums it)."""
+    import duckdb
+
+    codes = ", ".join(str(M49[c]) for c in COUNTRIES)
+    n = len(COUNTRIES)
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(
+        f"""
+        COPY (
+        WITH c AS (SELECT [{codes}] AS codes),
+        k AS (SELECT i, i % {MONTHS} AS m, (i // {MONTHS}) % {n} AS r,
+                     (i // {MONTHS * n}) % {n} AS p, i // {MONTHS * n * n} AS h
+              FROM range({rows}) t(i))
+        SELECT 'C' AS typeCode, 'M' AS freqCode,
+            printf('%d%02d01', 2019 + m // 12, m % 12 + 1) AS refPeriodId,
+            2019 + m // 12 AS refYear, m % 12 + 1 AS refMonth,
+            printf('%d%02d', 2019 + m // 12, m % 12 + 1) AS period,
+            codes[r + 1] AS reporterCode, CASE WHEN hash(h) % 3 = 0 THEN 'M' ELSE 'X' END
+                AS flowCode,
+            codes[p + 1] AS partnerCode, 0 AS partner2Code, 'H6' AS classificationCode,
+            (100000 + h * 7)::VARCHAR AS cmdCode, 'C00' AS customsCode,
+            CASE WHEN i % 10 = 9 THEN 2100 ELSE 0 END AS motCode, 'kg' AS qtyUnitAbbr,
+            round(exp(3 + (hash(i) % 500) / 100.0), 3) AS qty,
+            round(exp(3 + (hash(i) % 500) / 100.0), 3) AS netWgt,
+            round(exp(8 + (hash(i) % 900) / 100.0), 2) AS primaryValue
+        FROM k, c)
+        TO '{path}' (FORMAT csv, HEADER)
+        """
+    )
+    return {
+        "rows": rows,
+        "seconds": time.perf_counter() - started,
+        "size_mib": path.stat().st_size / 2**20,
+    }
+
+
+def load_csv(path: Path) -> dict[str, Any]:
+    """`flows load`'s loader on the CSV: streamed, resolved in DuckDB on disk, to Parquet."""
+    from diversion.flows.loaders import load_files
+
+    started = time.perf_counter()
+    result = load_files([path], "comtrade", workdir=path.parent / "load")
+    read, ended = result.balance()
+    return {
+        "flows": result.rows,
+        "values": read,
+        "balanced": read == ended,
+        "errors": len(result.errors),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def pandas_csv(path: Path) -> dict[str, Any]:
+    """The notebook way: pandas reads the whole file into memory (no mapping, no checks)."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(path, dtype={"cmdCode": str})
+    return {"flows": len(frame), "seconds": time.perf_counter() - started}
+
+
+def load_benchmark(root: Path, rows: int) -> None:
+    path = root / f"comtrade-{rows}.csv"
+    made = _child("generate-csv", path, str(rows))
+    if "error" in made:
+        print(f"generate CSV {rows:,}: {made['error']}")
+        return
+    print(
+        f"\nComtrade API CSV: {made['rows']:,} rows, {made['size_mib']:,.0f} MiB, written in "
+        f"{made['seconds']:.1f} s"
+    )
+    print(f"{'load':<28} {'seconds':>9} {'peak MiB':>9} {'rows':>12}")
+    for phase, what in (("load", "Diversion (to Parquet)"), ("pandas-csv", "pandas read_csv")):
+        got = _child(phase, path, "")
+        if "error" in got:
+            print(f"{what:<28} error: {got['error']}")
+            continue
+        print(f"{what:<28} {got['seconds']:>9.1f} {got['peak_mib']:>9,.0f} {got['flows']:>12,}")
+        if phase == "load":
+            print(f"  values read {got['values']:,}; counts add up: {got['balanced']}; "
+                  f"faults {got['errors']}")  # fmt: skip
+    path.unlink(missing_ok=True)
+
+
 def detect(path: Path, name: str) -> dict[str, Any]:
     from diversion.flows.detectors import DETECTORS, Options
     from diversion.flows.detectors.common import register_goods
@@ -185,6 +284,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000_000)
     parser.add_argument("--compare-rows", type=int, default=10_000_000)
+    parser.add_argument("--load-rows", type=int, default=10_000_000)
+    parser.add_argument("--only", choices=("load", "detect"), help="Run one part only.")
     parser.add_argument("--phase")
     parser.add_argument("--path", type=Path)
     parser.add_argument("--extra", default="")
@@ -192,6 +293,12 @@ def main() -> None:
     if args.phase:
         if args.phase == "generate":
             result = generate(args.path, int(args.extra))
+        elif args.phase == "generate-csv":
+            result = generate_csv(args.path, int(args.extra))
+        elif args.phase == "load":
+            result = load_csv(args.path)
+        elif args.phase == "pandas-csv":
+            result = pandas_csv(args.path)
         elif args.phase == "pandas":
             result = pandas_surges(args.path)
         else:
@@ -200,6 +307,10 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="flows-bench-") as folder:
         root = Path(folder)
+        if args.only != "detect":
+            load_benchmark(root, args.load_rows)
+        if args.only == "load":
+            return
         print(f"DuckDB memory limit {MEMORY_LIMIT}, one thread; each phase in its own process")
         for size, compare in ((args.compare_rows, True), (args.rows, False)):
             path = root / f"panel-{size}.parquet"

@@ -65,6 +65,10 @@ def test_health_needs_no_token_and_everything_else_does(api: Api) -> None:
         assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
     bad = api.client.get("/cases", headers={"Authorization": "Bearer dvn_not-a-token"})
     assert bad.status_code == 401
+    # yente's clients send their key as `ApiKey KEY`: the same tokens
+    key = {"Authorization": f"ApiKey {api.tokens['vic']}"}
+    assert api.client.get("/cases", headers=key).status_code == 200
+    assert api.client.get("/cases", headers={"Authorization": "Basic x"}).status_code == 401
 
 
 def test_screen_then_an_analyst_proposes_and_a_supervisor_approves(
@@ -112,7 +116,6 @@ def test_match_has_yentes_shape(api: Api) -> None:
             "q1": {"schema": "Company", "properties": {"name": ["TOO Berkut Aero Treid"],
                                                        "country": ["kz"]}},
             "q2": {"schema": "Company", "properties": {"name": "Completely Unrelated Bakery"}},
-            "q3": {"schema": "Spaceship", "properties": {"name": ["X"]}},
         }
     }  # fmt: skip
     response = api.call("vic", "POST", "/match/default", json=body, params={"limit": 3})
@@ -128,7 +131,10 @@ def test_match_has_yentes_shape(api: Api) -> None:
     )
     assert "ТОО «Беркут Аэро Трейд»" in top["properties"]["name"]
     assert all(not r["match"] for r in data["responses"]["q2"]["results"])
-    assert data["responses"]["q3"]["status"] == 400
+    # a query the matcher cannot read makes the request a 400, as yente answers it
+    spaceship = {"q3": {"schema": "Spaceship", "properties": {"name": ["X"]}}}
+    refused = api.call("vic", "POST", "/match/default", json={"queries": spaceship})
+    assert refused.status_code == 400 and "Spaceship" in refused.json()["detail"]
     assert api.call("vic", "POST", "/match/nope", json=body).status_code == 404
     too_high = api.call("vic", "POST", "/match/default", json=body, params={"threshold": 2})
     assert too_high.status_code == 422
@@ -152,7 +158,7 @@ def test_match_takes_settings_in_its_config(api: Api) -> None:
     assert status == 200 and tuned["matcher"]["diversion"]["config"] == {"conflict_weight": 0.5}
     best = tuned["responses"]["q"]["results"][0]
     assert best["id"] == BERKUT and best["score"] == 0.7059 and best["match"] is False
-    assert "unmatched avia, aero" in best["explanations"]["name_parts"]
+    assert "unmatched avia, aero" in best["explanations"]["name_parts"]["detail"]
     status, refused = call({"no_such_setting": 1})
     assert status == 422 and "no_such_setting" in refused["detail"]
     status, refused = call({"candidates": "many"})
@@ -164,7 +170,7 @@ def test_entities_and_their_neighbours(api: Api) -> None:
     assert entity["caption"] == "ТОО «Беркут Аэро Трейд»" and entity["schema"] == "Company"
     adjacent = api.call("vic", "GET", f"/entities/{BERKUT}/adjacent").json()
     assert adjacent["entity"]["id"] == BERKUT
-    assert any(adjacent["adjacent"].values())  # its sanction, address or owners
+    assert any(page["results"] for page in adjacent["adjacent"].values())  # sanction, owners
 
 
 def test_logins_are_limited(any_store: Store, tmp_path: Path) -> None:

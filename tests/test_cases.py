@@ -387,8 +387,9 @@ def test_cli_queue_actions_and_a_tampered_log(tmp_path: Path) -> None:
         csv_text([row(declaration_id="R-1", exporter_name="ТОО «Беркут Аэро Трейд»")])
     )
 
-    def run(*args: str) -> tuple[int, str]:
-        result = runner.invoke(app, [*args, "--home", str(home)])
+    def run(*args: str, password: str | None = None) -> tuple[int, str]:
+        env = {"DIVERSION_PASSWORD": password} if password else None
+        result = runner.invoke(app, [*args, "--home", str(home)], env=env)
         return result.exit_code, result.output
 
     code, output = run("screen", str(declarations), "--out", str(tmp_path / "out.jsonl"))
@@ -397,9 +398,15 @@ def test_cli_queue_actions_and_a_tampered_log(tmp_path: Path) -> None:
     assert run("users", "add", "ana", "--role", "analyst")[0] == 0
     code, output = run("cases", "ls")
     assert "R-1" in output and "red" in output
-    code, output = run("cases", "act", "1", "release", "--as", "vic", "--reason", "ok")
+    store = open_store(Home(home))
+    for name in ("vic", "ana"):  # the CLI acts only for a user who signs in
+        Users(store).set_password(name, f"{name}-password-1")
+    store.engine.dispose()
+    code, output = run("cases", "act", "1", "release", "--user", "vic", "--reason", "ok",
+                       password="vic-password-1")  # fmt: skip
     assert code == 3 and "viewer" in output
-    code, output = run("cases", "act", "1", "release", "--as", "ana", "--reason", "checked")
+    code, output = run("cases", "act", "1", "release", "--user", "ana", "--reason", "checked",
+                       password="ana-password-1")  # fmt: skip
     assert code == 0 and "release_proposed" in output
     code, output = run("audit", "replay", "R-1")
     assert (

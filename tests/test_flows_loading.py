@@ -13,7 +13,7 @@ import pytest
 
 from diversion.flows.areas import AreaError, area_table
 from diversion.flows.currency import usd_per_eur
-from diversion.flows.loaders import LoadResult, load_files
+from diversion.flows.loaders import BREAKDOWN_TOTAL, DUPLICATES, LoadResult, load_files
 from diversion.flows.periods import Period, PeriodError, parse_period
 from diversion.flows.store import FlowStore
 from tests.conftest import SHARED
@@ -118,7 +118,7 @@ def test_comtrade_current_layout(tmp_path: Path) -> None:
     )
     result = load_files([path], "comtrade")
     assert result.errors == []
-    assert result.counts["breakdown rows left out (their total is in the file)"] == 2
+    assert result.counts[BREAKDOWN_TOTAL] == 2
     rows = rows_of(result)
     assert [(r["reporter"], r["partner"], r["partner_aggregate"]) for r in rows] == [
         ("KZ", "RU", False),
@@ -259,7 +259,7 @@ def test_a_conflicting_repeat_is_an_error_and_an_equal_one_is_kept_once(tmp_path
                                                  "Total", "Jan. 2022", 99]])  # fmt: skip
     kept = load_files([one, same])
     assert (kept.rows, kept.errors) == (1, [])
-    assert kept.counts["duplicate rows (the same fact again) kept once"] == 1
+    assert kept.counts[DUPLICATES] == 1
     clash = load_files([one, other])
     [error] = clash.errors
     assert (error.file, error.line, error.field) == (str(other), 2, "value")
@@ -274,7 +274,7 @@ def test_real_eurostat_and_national_files_load_without_a_fault() -> None:
     assert result.errors == []
     assert set(result.files.values()) == {"comext-relational"}
     # the Kazakhstan months are in the folder twice, in two label styles: kept once
-    assert result.counts["duplicate rows (the same fact again) kept once"] >= 2089
+    assert result.counts[DUPLICATES] >= 2089
     table = result.table.to_pylist()
     assert {r["reporter"] for r in table if r["reporter_aggregate"]} >= {"EU", "EZ", "EU-CC"}
     assert {r["partner"] for r in table if r["flow"] == "export"} == {

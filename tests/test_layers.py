@@ -27,7 +27,7 @@ SRC = Path(diversion.__file__).resolve().parent
 # order between two parts the code decides: declarations read HS codes (goods below them), and
 # the network reads licences' parties (licences below the network).
 LAYERS: list[tuple[str, ...]] = [
-    ("reference", "home", "csv_output", "lazy", "files", "folding"),  # modules, no parts
+    ("reference", "home", "csv_output", "lazy", "files", "folding", "i18n"),  # no parts below
     ("store",),  # database, migrations and the audit log
     ("countries",),
     ("goods",),

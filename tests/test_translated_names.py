@@ -239,3 +239,15 @@ def test_foreign_firms_names_as_russian_writes_them() -> None:
     # a word of two consonants must be spelled nearly alike to be read (чайна, not чан)
     assert english_reading("чайна", spelled("чайна")) == "china"
     assert english_reading("чан", spelled("чан")) is None
+
+
+def test_a_name_read_in_english_keeps_the_key_of_its_transliteration() -> None:
+    # Транзит is read as transit, yet ТОО «Транзит Компонент» and TRANZIT KOMPONENT TOO stay one
+    # legal name for exact lookups (licences, imports, registry), and Дефлог Текнолоджис meets
+    # its own transliteration as well as its English name
+    from diversion.matching.keys import legal_name_key
+
+    assert legal_name_key("ТОО «Транзит Компонент»") == legal_name_key("TRANZIT KOMPONENT TOO")
+    assert legal_name_key("Бийский пороховой завод") == legal_name_key("BIYSKIY POROKHOVOY ZAVOD")
+    assert score("Дефлог Текнолоджис", "DEFLOG TEKNOLODZHIS") >= BLOCKS
+    assert score("Дефлог Текнолоджис", "Deflog Technologies") >= BLOCKS

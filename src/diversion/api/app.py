@@ -21,6 +21,7 @@ from diversion import __version__
 from diversion.api.routes import (
     auth,
     cases,
+    catalog,
     docs,
     entities,
     flows,
@@ -28,7 +29,9 @@ from diversion.api.routes import (
     licences,
     lists,
     match,
+    reconcile,
     screen,
+    search,
 )
 from diversion.cases.errors import PermissionDenied, WorkflowError
 from diversion.cases.signin import LoginLimiter
@@ -43,7 +46,10 @@ from diversion.web.views import add_pages
 log = logging.getLogger("diversion.api")
 
 # In this order: the OpenAPI schema lists the paths as the routers add them.
-ROUTERS = (health, auth, screen, match, entities, cases, licences, lists, flows, docs)
+ROUTERS = (
+    health, auth, screen, match, search, reconcile, entities, catalog, cases, licences, lists,
+    flows, docs,
+)  # fmt: skip
 
 
 async def workflow_error(_: Request, exc: Exception) -> JSONResponse:
@@ -90,8 +96,8 @@ def create_app(home: Home, store: Store) -> FastAPI:
         description=(
             "Screen declarations, match parties against the lists (yente-compatible /match), "
             "read entities, work cases, and read licences, lists and trade-flow findings. "
-            "Send `Authorization: Bearer TOKEN` (from `diversion users token` or POST "
-            "/auth/token)."
+            "Send `Authorization: Bearer TOKEN` or `ApiKey TOKEN` (from `diversion users "
+            "token` or POST /auth/token)."
         ),
         docs_url=None,
         redoc_url=None,
@@ -107,6 +113,7 @@ def create_app(home: Home, store: Store) -> FastAPI:
         app.add_exception_handler(error, settings_error)
     for module in ROUTERS:
         app.include_router(module.router)
+    reconcile.add_cors(app)
     add_pages(app)
     return app
 

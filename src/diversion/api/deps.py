@@ -39,9 +39,14 @@ __all__ = [
 ]
 
 
+# `Authorization: ApiKey TOKEN` is how yente's clients send a key (yente-client does)
+TOKEN_SCHEMES = ("bearer", "apikey")
+
+
 def user_of(request: Request) -> User:
-    """The user whose bearer token the request carries, or whose web session cookie it
-    carries (writes by cookie also need the page's CSRF token in X-CSRF-Token); else 401."""
+    """The user whose token the request carries (`Bearer TOKEN`, or `ApiKey TOKEN` as yente's
+    clients send it), or whose web session cookie it carries (writes by cookie also need the
+    page's CSRF token in X-CSRF-Token); else 401."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     session = request.cookies.get(SESSION_COOKIE, "")
@@ -51,9 +56,11 @@ def user_of(request: Request) -> User:
         ):
             raise HTTPException(403, "a request signed in by cookie needs X-CSRF-Token")
         scheme, token = "bearer", session
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
         raise HTTPException(
-            401, "send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}
+            401,
+            "send Authorization: Bearer TOKEN (or ApiKey TOKEN)",
+            headers={"WWW-Authenticate": "Bearer"},
         )
     user = users_of(request).for_token(token.strip())
     if user is None:

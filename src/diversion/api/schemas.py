@@ -25,7 +25,8 @@ class Token(BaseModel):
 
 
 class EntityExample(BaseModel):
-    """A query by example, as yente takes it: a schema and properties."""
+    """A query by example, as yente takes it: a schema and properties (name parts such as
+    `firstName` and `lastName` are combined into names, as yente does)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -41,8 +42,9 @@ class MatchQuery(BaseModel):
     config: dict[str, str | int | float | bool | None] = Field(
         default_factory=dict,
         examples=[{"person_near_miss_cap": 0.65}],
-        description="Matching settings for this request, as yente's `config` "
-        "(`diversion match settings` lists them); an unknown setting is refused.",
+        description="The algorithm's settings for this request, as yente's `config` "
+        "(`diversion match settings` lists Diversion's, `/algorithms` both algorithms'); an "
+        "unknown setting is refused.",
     )
     queries: dict[str, EntityExample] = Field(..., max_length=100)
 
@@ -53,6 +55,9 @@ class Total(BaseModel):
 
 
 class Entity(BaseModel):
+    """A list entity as yente gives it. `properties` hold strings, or with `nested` the
+    entities around it; `target` says its list names it (not only links to it)."""
+
     model_config = ConfigDict(populate_by_name=True)
 
     id: str
@@ -60,40 +65,127 @@ class Entity(BaseModel):
     schema_: str = Field(..., alias="schema")
     properties: dict[str, list[Any]]
     datasets: list[str]
-
-
-class ScoredEntity(Entity):
-    """A result as yente gives it: the entity, its score and features, and `match`."""
-
     referents: list[str] = Field(default_factory=list)
-    target: bool = True
+    target: bool = False
     first_seen: str | None = None
     last_seen: str | None = None
     last_change: str | None = None
+
+
+class FeatureResult(BaseModel):
+    """A feature's score, as yente's `FeatureResult`; `detail` holds Diversion's words."""
+
     score: float
-    features: dict[str, float]
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+    weight: float | None = None
+
+
+class ScoredEntity(Entity):
+    """A result as yente gives it: the entity, its score, `match` and the feature results;
+    Diversion adds `explanation`, `matched` and `method`."""
+
+    score: float
     match: bool
-    explanations: dict[str, str] = Field(
-        default_factory=dict, description="Diversion's words for each feature's score."
-    )
+    features: dict[str, float]
+    explanations: dict[str, FeatureResult] = Field(default_factory=dict)
+    explanation: str | None = Field(None, description="Diversion's words for the score.")
+    matched: str | None = Field(None, description="The listed name or identifier matched.")
+    method: str | None = Field(None, description="name, identifier or identifier+name.")
 
 
 class EntityMatches(BaseModel):
     status: int = 200
     results: list[ScoredEntity]
     total: Total
-    query: EntityExample
+    query: dict[str, Any]
 
 
 class MatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
-    matcher: dict[str, dict[str, Any]]
+    matcher: dict[str, Any]
     limit: int
+
+
+class Page(BaseModel):
+    """One page of entities, as yente's paged answers."""
+
+    results: list[Entity]
+    total: Total
+    limit: int
+    offset: int
 
 
 class Adjacent(BaseModel):
     entity: Entity
-    adjacent: dict[str, list[Entity]]
+    adjacent: dict[str, Page]
+
+
+class FacetValue(BaseModel):
+    name: str
+    label: str
+    count: int
+
+
+class Facet(BaseModel):
+    label: str
+    values: list[FacetValue]
+
+
+class SearchResponse(Page):
+    facets: dict[str, Facet] = Field(default_factory=dict)
+
+
+class FeatureDoc(BaseModel):
+    description: str | None
+    coefficient: float
+    url: str | None = None
+
+
+class ConfigVar(BaseModel):
+    type: str
+    description: str | None = None
+    default: str | int | float | bool | None = None
+
+
+class Algorithm(BaseModel):
+    name: str
+    description: str | None = None
+    features: dict[str, FeatureDoc]
+    config: dict[str, ConfigVar] = Field(default_factory=dict)
+
+
+class Algorithms(BaseModel):
+    algorithms: list[Algorithm]
+    default: str
+    best: str
+
+
+class Dataset(BaseModel):
+    name: str
+    title: str | None = None
+    summary: str | None = None
+    version: str | None = None
+    entity_count: int | None = None
+    thing_count: int | None = None
+    updated_at: str | None = None
+    load: bool = True
+    index_current: bool = True
+    index_version: str | None = None
+    children: list[str] = Field(default_factory=list)
+    sha256: str | None = None
+
+
+class Catalog(BaseModel):
+    datasets: list[Dataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool = False
+
+
+class Status(BaseModel):
+    status: str = "ok"
 
 
 class Screened(BaseModel):

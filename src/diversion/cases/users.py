@@ -1,5 +1,5 @@
-"""The people who work cases, and their roles. Passwords are for the web and API sign-in;
-the CLI names the acting user with `--as`."""
+"""The people who work cases, and their roles. Passwords and tokens sign in to the web, the
+API and the CLI's commands that record who acted."""
 
 from __future__ import annotations
 
@@ -75,6 +75,18 @@ class Users:
                 User(r.username, r.display_name, r.role, r.disabled)
                 for r in session.scalars(select(UserRow).order_by(UserRow.username))
             ]
+
+    def admin_can_sign_in(self) -> bool:
+        """Whether an enabled admin has a password: until one has, the store is being set up
+        and the CLI manages users without a credential."""
+        with self.store.read() as session:
+            found = session.scalar(
+                select(UserRow.username)
+                .where(UserRow.role == "admin", UserRow.password_hash.is_not(None))
+                .where(UserRow.disabled.is_(False))
+                .limit(1)
+            )
+            return found is not None
 
     def set_password(self, username: str, password: str, actor: str = audit.SYSTEM) -> None:
         if len(password) < MIN_PASSWORD:

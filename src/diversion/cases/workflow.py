@@ -7,10 +7,11 @@ eyes); then it is recorded with the case and in the audit log, in one transactio
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
 from diversion.cases.errors import PermissionDenied, WorkflowError
@@ -21,7 +22,9 @@ from diversion.declarations import Declaration
 from diversion.screening.decision import Decision
 from diversion.screening.records import keep
 from diversion.store import Store, audit
-from diversion.store.models import CaseActionRow, CaseRow, UserRow
+from diversion.store.case_index import hs_digits, index_columns, reason_text
+from diversion.store.models import CaseActionRow, CaseDecisionRow, CaseRow, UserRow
+from diversion.store.paging import Page, page_of
 
 SYSTEM = audit.SYSTEM
 OPENING_CORRIDORS = ("yellow", "red")
@@ -98,6 +101,100 @@ class Action:
         }
 
 
+SEVERITY = sql_case({"red": 0, "yellow": 1, "green": 2}, value=CaseRow.corridor, else_=3)
+SORTS: dict[str, Any] = {
+    "opened": CaseRow.opened_at,
+    "updated": CaseRow.updated_at,
+    "id": CaseRow.id,
+    "declared": CaseRow.declared_at,
+    "declaration": CaseRow.declaration_id,
+    "assignee": CaseRow.assignee,
+    "status": CaseRow.status,
+    "corridor": SEVERITY,  # red, yellow, green
+}
+NULLABLE_SORTS = ("declared", "assignee")  # cases without one come last, either way
+# How long a case has been open: the bucket's name and the days it ends before (None: open end).
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("today", 1),
+    ("days_1_7", 8),
+    ("days_8_30", 31),
+    ("days_30", None),
+)
+AGES = tuple(name for name, _ in AGE_BUCKETS)
+MAX_SEARCH_WORDS = 10
+
+
+def age_bucket(opened: datetime, now: datetime | None = None) -> str:
+    """The age bucket of a case opened at `opened`."""
+    moment = opened if opened.tzinfo else opened.replace(tzinfo=UTC)
+    days = ((now or datetime.now(UTC)) - moment).days
+    for name, limit in AGE_BUCKETS:
+        if limit is None or days < limit:
+            return name
+    return AGE_BUCKETS[-1][0]
+
+
+def age_window(age: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The opening times of a bucket's cases: after the first (excluded), up to the second."""
+    start = 0
+    for name, limit in AGE_BUCKETS:
+        if name == age:
+            after = now - timedelta(days=limit) if limit is not None else None
+            return after, now - timedelta(days=start) if start else None
+        start = limit or 0
+    raise ValueError(f"age must be one of {', '.join(AGES)}")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases, in what order. `since`/`until` are days of opening and
+    `declared_since`/`declared_until` of the declaration, both ends included; `age` is how
+    long the case has been open (AGE_BUCKETS); `party` is any part of a party's name (case,
+    accents and script do not matter); `reasons` are codes the decision must all have; `hs`
+    is an HS code or its start (dots aside); `search` are words each of which must be in the
+    declaration id, a party's name, a goods description or manufacturer, or an HS code;
+    `sort` is one of SORTS, `-` first for descending."""
+
+    status: str | None = None
+    corridor: str | None = None
+    assignee: str | None = None
+    open_only: bool = False
+    reasons: tuple[str, ...] = field(default=())
+    declaration: str | None = None  # the start of the declaration id
+    party: str | None = None
+    since: date | None = None
+    until: date | None = None
+    sort: str = "opened"
+    unassigned: bool = False
+    age: str | None = None
+    hs: str | None = None
+    declared_since: date | None = None
+    declared_until: date | None = None
+    search: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.sort.lstrip("-") not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)} (- first: descending)")
+        if self.age is not None and self.age not in AGES:
+            raise ValueError(f"age must be one of {', '.join(AGES)}")
+        if self.hs is not None and not hs_digits(self.hs):
+            raise ValueError("hs must have digits: an HS code or its start, like 8542 or 8542.31")
+
+    def search_words(self) -> list[str]:
+        from diversion.folding import fold_text
+
+        return fold_text(self.search or "").split()[:MAX_SEARCH_WORDS]
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _index(row: CaseRow, columns: dict[str, Any]) -> None:
+    for name, value in columns.items():
+        setattr(row, name, value)
+
+
 class Cases:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -135,14 +232,21 @@ class Cases:
             row = session.scalars(
                 select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
             ).one_or_none()
+            indexed = {
+                **index_columns(decision.declaration_id, declaration.model_dump(mode="json")),
+                "reason_codes": reason_text(payload),
+            }
             if row is not None and not self.flow.is_final(row.status):
+                _index(row, indexed)
                 self._follow(session, row, decision, payload, actor, now)
                 continue
             if decision.corridor not in OPENING_CORRIDORS:
                 continue
             if row is not None:  # decided before, and screened again with a new verdict
                 before = row.status
-                row.status, row.decision, row.updated_at = "open", payload, now
+                row.status, row.updated_at = "open", now
+                row.decision_row.decision = payload
+                _index(row, indexed)
                 row.verdict, row.corridor, row.proposed_by = (
                     decision.verdict,
                     decision.corridor,
@@ -166,10 +270,11 @@ class Cases:
                 corridor=decision.corridor,
                 status="open",
                 assignee=None,
-                decision=payload,
+                decision_row=CaseDecisionRow(decision=payload),
                 opened_at=now,
                 updated_at=now,
                 proposed_by=None,
+                **indexed,
             )
             session.add(row)
             session.flush()
@@ -261,7 +366,8 @@ class Cases:
         releases (without a second person, since nothing blocks any more)."""
         before_corridor = row.corridor
         old, new = hit_keys(row.decision.get("reasons", [])), hit_keys(payload["reasons"])
-        row.decision, row.verdict, row.corridor = payload, decision.verdict, decision.corridor
+        row.decision_row.decision = payload
+        row.verdict, row.corridor = decision.verdict, decision.corridor
         row.updated_at = now
         if before_corridor == decision.corridor and old == new:
             return
@@ -340,17 +446,64 @@ class Cases:
         assignee: str | None = None,
         open_only: bool = False,
     ) -> list[Case]:
+        """Every case that passes the filters, oldest first (a page of them: `page`)."""
+        wanted = CaseFilter(status, corridor, assignee, open_only)
         with self.store.read() as session:
-            query = select(CaseRow).order_by(CaseRow.opened_at, CaseRow.id)
-            if status:
-                query = query.where(CaseRow.status == status)
-            if corridor:
-                query = query.where(CaseRow.corridor == corridor)
-            if assignee:
-                query = query.where(CaseRow.assignee == assignee)
-            if open_only:
-                query = query.where(CaseRow.status.not_in(self.flow.final_statuses))
-            return [Case.of(row) for row in session.scalars(query)]
+            return [Case.of(row) for row in session.scalars(self._query(wanted))]
+
+    def page(self, wanted: CaseFilter, limit: int, offset: int = 0) -> Page[Case]:
+        """One page of the cases that pass the filters, in the filter's order, and how many
+        pass in all: the database reads only the page's rows."""
+        with self.store.read() as session:
+            return page_of(session, self._query(wanted), limit, offset).map(Case.of)
+
+    def _query(self, wanted: CaseFilter) -> Any:
+        query = select(CaseRow)
+        if wanted.status:
+            query = query.where(CaseRow.status == wanted.status)
+        if wanted.corridor:
+            query = query.where(CaseRow.corridor == wanted.corridor)
+        if wanted.assignee:
+            query = query.where(CaseRow.assignee == wanted.assignee)
+        if wanted.open_only:
+            query = query.where(CaseRow.status.not_in(self.flow.final_statuses))
+        for code in wanted.reasons:
+            query = query.where(CaseRow.reason_codes.contains(f" {code} ", autoescape=True))
+        if wanted.declaration:
+            query = query.where(
+                CaseRow.declaration_id.startswith(wanted.declaration, autoescape=True)
+            )
+        if wanted.party:
+            from diversion.folding import fold_text
+
+            query = query.where(CaseRow.parties.contains(fold_text(wanted.party), autoescape=True))
+        if wanted.since:
+            query = query.where(CaseRow.opened_at >= _start_of(wanted.since))
+        if wanted.until and wanted.until < date.max:  # the last day has no day after it
+            query = query.where(CaseRow.opened_at < _start_of(wanted.until + timedelta(days=1)))
+        if wanted.unassigned:
+            query = query.where(CaseRow.assignee.is_(None))
+        if wanted.age:
+            after, up_to = age_window(wanted.age, datetime.now(UTC))
+            if after is not None:
+                query = query.where(CaseRow.opened_at > after)
+            if up_to is not None:
+                query = query.where(CaseRow.opened_at <= up_to)
+        if wanted.hs:
+            query = query.where(CaseRow.hs_codes.contains(f" {hs_digits(wanted.hs)}"))
+        if wanted.declared_since:
+            query = query.where(CaseRow.declared_at >= wanted.declared_since)
+        if wanted.declared_until:
+            query = query.where(CaseRow.declared_at <= wanted.declared_until)
+        for word in wanted.search_words():
+            query = query.where(CaseRow.search_text.contains(word))
+        key = wanted.sort.lstrip("-")
+        column = SORTS[key]
+        descending = wanted.sort.startswith("-")
+        order = column.desc() if descending else column.asc()
+        if key in NULLABLE_SORTS:
+            order = order.nulls_last()
+        return query.order_by(order, CaseRow.id.desc() if descending else CaseRow.id)
 
     def actions(self, case_id: int) -> list[Action]:
         with self.store.read() as session:

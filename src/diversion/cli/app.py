@@ -61,6 +61,14 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class Language(StrEnum):
+    """The languages of diversion.i18n's catalogs (kept here so `--help` needs no import)."""
+
+    en = "en"
+    ru = "ru"
+    kk = "kk"
+
+
 class InputFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
@@ -97,7 +105,7 @@ def _context() -> ScreeningContext:
         raise typer.Exit(1) from None
 
 
-def _report(result: RunResult, title: str) -> None:
+def _report(result: RunResult, title: str, lang: str = "en") -> None:
     from diversion.screening.run import CORRIDORS
 
     if result.read.how:
@@ -123,7 +131,7 @@ def _report(result: RunResult, title: str) -> None:
         for decision in red:
             top = decision.top_reason
             assert top is not None  # a red decision always has a reason
-            table.add_row(decision.declaration_id, top.code, top.message)
+            table.add_row(decision.declaration_id, top.code, top.message_in(lang))
         out_console.print(table)
     out_console.print(f"Results: {result.out}")
     if result.read.errors:
@@ -174,6 +182,14 @@ def screen(
     ] = None,
     home: HomeOption = None,
     db: DbOption = None,
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang",
+            help="Language of the reasons printed here (en, ru, kk); the results file keeps "
+            "English messages with their message ids and parameters.",
+        ),
+    ] = Language.en,
 ) -> None:
     """Screen a file of declarations and write one decision per declaration.
 
@@ -217,7 +233,7 @@ def screen(
             "once)",
             highlight=False,
         )
-    _report(result, f"Screened {source.name}")
+    _report(result, f"Screened {source.name}", lang.value)
     if done.opened:
         out_console.print(f"{len(done.opened)} case(s) opened for yellow and red declarations")
     raise typer.Exit(result.exit_code)

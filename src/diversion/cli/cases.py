@@ -4,9 +4,11 @@ actions, false-hit suppressions, and the tamper-evident log of all of it."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -21,7 +23,9 @@ from diversion.cli.common import (
     fail,
     out_console,
     store_for,
+    warn,
 )
+from diversion.cli.signin import DeclaredOption, TokenFileOption, UserOption, signed_in
 
 if TYPE_CHECKING:  # the commands import what they use: every command starts fast
     from diversion.home import Home
@@ -32,9 +36,6 @@ cases_app = typer.Typer(help="The queue of yellow and red declarations.", no_arg
 users_app = typer.Typer(help="The people who work cases, and their roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
-ActorOption = Annotated[
-    str, typer.Option("--as", help="The user taking the action (see `diversion users ls`).")
-]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, in words.")]
 
 
@@ -66,16 +67,81 @@ def cases_ls(
     ] = None,
     assignee: Annotated[str | None, typer.Option(help="Only cases assigned to this user.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Closed cases too.")] = False,
+    reason: Annotated[
+        list[str] | None,
+        typer.Option(help="Only cases whose decision has this reason code (repeat: all of them)."),
+    ] = None,
+    declaration: Annotated[
+        str | None, typer.Option(help="Only declarations whose id starts with this.")
+    ] = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cases with a party whose name has this in it (any case or script)."
+        ),
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Opened on or after this day.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Opened on or before this day.")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="opened, updated or id; -opened for newest first.")
+    ] = "opened",
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Cases to show, at most.")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="Cases to skip first.")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="As JSON: the page, its total and the next offset.")
+    ] = False,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """The queue: open cases, oldest first (with --all, decided ones too)."""
-    from diversion.cases.workflow import Cases
+    """The queue: open cases, oldest first (with --all, decided ones too), a page at a time."""
+    from diversion.cases.workflow import CaseFilter, Cases
 
     _, store = store_for(home, db)
+    try:
+        wanted = CaseFilter(
+            status,
+            corridor,
+            assignee,
+            open_only=not all_ and not status,
+            reasons=tuple(reason or ()),
+            declaration=declaration,
+            party=party,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            sort=sort,
+        )
+    except ValueError as exc:
+        fail(str(exc), 2)
+    page = Cases(store).page(wanted, limit, offset)
+    if as_json:
+        body = {
+            "total": page.total,
+            "offset": page.offset,
+            "limit": page.limit,
+            "next_offset": page.next_offset,
+            "cases": [
+                {
+                    "id": case.id,
+                    "declaration_id": case.declaration_id,
+                    "verdict": case.verdict,
+                    "corridor": case.corridor,
+                    "status": case.status,
+                    "assignee": case.assignee,
+                    "opened_at": case.opened_at.isoformat(),
+                    "updated_at": case.updated_at.isoformat(),
+                    "codes": sorted({r.get("code", "") for r in case.decision.get("reasons", [])}),
+                }
+                for case in page.items
+            ],
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=1))
+        return
     table = Table("case", "declaration", "corridor", "status", "assignee", "age", "top reason")
-    found = Cases(store).find(status, corridor, assignee, open_only=not all_ and not status)
-    for case in found:
+    for case in page.items:
         reasons = case.decision.get("reasons") or [{}]
         table.add_row(
             str(case.id),
@@ -87,7 +153,9 @@ def cases_ls(
             str(reasons[0].get("message", "")),
         )
     out_console.print(table)
-    out_console.print(f"{len(found)} case(s)")
+    shown = f"{page.offset + 1}-{page.offset + len(page.items)} of " if page.items else ""
+    more = f"; next: --offset {page.next_offset}" if page.next_offset is not None else ""
+    out_console.print(f"{shown}{page.total} case(s){more}")
 
 
 @cases_app.command("show")
@@ -160,19 +228,23 @@ def cases_show(
 def cases_act(
     case_id: Annotated[int, typer.Argument(metavar="CASE")],
     action: Annotated[str, typer.Argument(help=f"One of: {', '.join(workflow().actions)}.")],
-    actor: ActorOption,
     reason: ReasonOption = None,
     to: Annotated[str | None, typer.Option("--to", help="assign: the user.")] = None,
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
+    declared: DeclaredOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Act on a case. Outcome actions need --reason; an analyst's release of a red
-    declaration is a proposal that a second person, a supervisor, approves."""
+    """Act on a case, signed in (--user with a password, or a token). Outcome actions need
+    --reason; releasing a red declaration is a proposal that a second person, a supervisor,
+    approves."""
     from diversion.cases.workflow import Cases
 
     _, store = store_for(home, db)
+    actor = signed_in(store, user, token_file, declared)
     with _refusals():
-        case = Cases(store).act(case_id, actor, action, reason, to)
+        case = Cases(store).act(case_id, actor.username, action, reason, to)
     out_console.print(f"Case {case.id} is now {case.status}")
 
 
@@ -180,22 +252,27 @@ def cases_act(
 def cases_suppress(
     name: Annotated[str, typer.Argument(help="The party's name as declared.")],
     entity_id: Annotated[str, typer.Argument(metavar="ENTITY_ID", help="The list entity.")],
-    actor: ActorOption,
     reason: Annotated[str, typer.Option("--reason", help="Why it is a false hit.")],
     country: Annotated[str | None, typer.Option(help="The party's country.")] = None,
     days: Annotated[int, typer.Option(help="How long it holds.")] = SUPPRESSION_DAYS,
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
+    declared: DeclaredOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Set aside a false hit: this party is not this list entity. It lapses when either
-    side's data changes, and never hides another entity."""
+    """Set aside a false hit, signed in: this party is not this list entity. It lapses when
+    either side's data changes, and never hides another entity."""
     from diversion.cases.suppressions import Suppressions
     from diversion.lists.snapshots import ListStore
 
     _, store = store_for(home, db)
+    actor = signed_in(store, user, token_file, declared)
     entity = _entity(ListStore(store), entity_id)
     with _refusals():
-        made = Suppressions(store).add(actor, name, country, entity_id, entity, reason, days)
+        made = Suppressions(store).add(
+            actor.username, name, country, entity_id, entity, reason, days
+        )
     out_console.print(f"Suppression {made.id}: {made.label()}")
 
 
@@ -238,23 +315,54 @@ def cases_suppressions(home: HomeOption = None, db: DbOption = None) -> None:
     out_console.print(table)
 
 
+def _manager(store: Store, user: str | None, token_file: Path | None, target: str | None) -> str:
+    """Who manages users, for the audit log. Until an enabled admin has a password the store
+    is being set up: no credential is needed, and `system` acts. After that, an admin signs
+    in, or a user for their own password or token (`target`)."""
+    from diversion.cases.users import Users
+    from diversion.cli.signin import PASSWORD_VAR, TOKEN_VAR
+    from diversion.store.audit import SYSTEM
+
+    setting_up = not Users(store).admin_can_sign_in()
+    credential = user is not None or token_file is not None or bool(os.environ.get(TOKEN_VAR))
+    if setting_up and not credential:
+        warn(
+            "no admin has a password yet, so anyone with the store can manage users: "
+            "`users add NAME --role admin` and `users set-password NAME` end this"
+        )
+        return SYSTEM
+    if not credential:
+        fail(
+            "sign in as an admin (or as the user, for their own password or token): "
+            f"--user NAME with ${PASSWORD_VAR} or the terminal, --token-file FILE or ${TOKEN_VAR}",
+            2,
+        )
+    me = signed_in(store, user, token_file)
+    if not setting_up and me.role != "admin" and me.username != target:
+        fail(f"not allowed: {me.username} is {me.role}; managing other users needs an admin", 3)
+    return me.username
+
+
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(metavar="USERNAME")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(workflow().roles)}.")],
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add a user with a role."""
+    """Add a user with a role (signed in as an admin, once an admin has a password)."""
     from diversion.cases.users import Users
 
     _, store = store_for(home, db)
+    actor = _manager(store, user, token_file, None)
     try:
-        user = Users(store).add(username, role, name)
+        added = Users(store).add(username, role, name, actor=actor)
     except ValueError as exc:
         fail(str(exc), 2)
-    out_console.print(f"User {user.username} ({user.role}) added")
+    out_console.print(f"User {added.username} ({added.role}) added")
 
 
 @users_app.command("ls")
@@ -270,17 +378,131 @@ def users_ls(home: HomeOption = None, db: DbOption = None) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(home: HomeOption = None, db: DbOption = None) -> None:
-    """Recompute the hash chain; exit 1 and name every entry that was changed or removed."""
+def audit_verify(
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A signed checkpoint (`audit checkpoint`) the log must still hold; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="The public key the checkpoints must be signed with (`audit keygen`'s .pub).",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Recompute the hash chain, and the cases and their actions from the log; check each
+    checkpoint. Exit 1 and name every entry changed or removed, every difference between the
+    cases tables and the log, and every checkpoint the log no longer holds."""
+    from diversion.cases.consistency import differences
+    from diversion.store import checkpoint as anchors
     from diversion.store.audit import AuditLog
 
     _, store = store_for(home, db)
+    try:
+        trusted = None if public_key is None else anchors.load_public_key(public_key)
+        signed = [(path, anchors.read(path)) for path in checkpoint or []]
+    except anchors.CheckpointError as exc:
+        fail(str(exc), 2)
+    count, problems = AuditLog(store).verify()
+    broken = [f"{problem}" for problem in problems]
+    for problem in broken:
+        out_console.print(f"[red]broken[/red] {problem}", highlight=False)
+    differ = differences(store)
+    for difference in differ:
+        out_console.print(f"[red]differs[/red] {difference}", highlight=False)
+    unheld = 0
+    for path, point in signed:
+        found = anchors.check(store, point, trusted)
+        unheld += bool(found)
+        for problem in found:
+            out_console.print(f"[red]checkpoint[/red] {path}: {problem}", highlight=False)
+        if not found:
+            out_console.print(
+                f"Checkpoint {path}: entry {point.seq} as signed {point.made_at} by "
+                f"{point.key_id}"
+                + ("" if trusted else " (the key in the file; --public-key checks it is yours)"),
+                highlight=False,
+            )
+    if broken or differ or unheld:
+        fail(
+            f"the audit log does not verify: {len(broken)} broken entr(ies) in {count}, "
+            f"{len(differ)} difference(s) with the cases, {unheld} checkpoint(s) not held"
+        )
+    out_console.print(
+        f"The audit log verifies: {count} entries, each chained to the last; the cases and "
+        "their actions agree with it"
+    )
+    if not signed:
+        out_console.print(
+            "Without a checkpoint this proves only that the log agrees with itself: whoever "
+            "can write the database can rewrite it whole. `audit verify --checkpoint FILE`",
+            highlight=False,
+        )
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The private key file to write (mode 0600), and OUT.pub."),
+    ],
+) -> None:
+    """Make an Ed25519 key to sign checkpoints. Keep the private key away from the database's
+    machine and its writers; the public key goes to whoever verifies."""
+    from diversion.store import checkpoint as anchors
+
+    try:
+        public, key_id = anchors.generate_key(out)
+    except anchors.CheckpointError as exc:
+        fail(str(exc), 2)
+    out_console.print(f"Private key {out} (mode 0600), public key {public}", highlight=False)
+    out_console.print(f"Fingerprint {key_id}", highlight=False)
+    out_console.print(public.read_text(encoding="utf-8").strip(), highlight=False)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    key: Annotated[Path, typer.Option("--key", help="The private key (`audit keygen`).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="The checkpoint file to write; never overwritten.")
+    ],
+    home: HomeOption = None,
+    db: DbOption = None,
+) -> None:
+    """Sign the log's head (entry number and hash) into a file kept outside the database:
+    `audit verify --checkpoint FILE` later proves the log up to it was not rewritten. The
+    chain is verified first; a broken one is not signed."""
+    from diversion.store import checkpoint as anchors
+    from diversion.store.audit import AuditLog
+
+    _, store = store_for(home, db)
+    try:
+        private = anchors.load_private_key(key)
+    except anchors.CheckpointError as exc:
+        fail(str(exc), 2)
+    if key.stat().st_mode & 0o077:
+        warn(f"{key} can be read by others than you: `chmod 600 {key}`")
     count, problems = AuditLog(store).verify()
     if problems:
-        for problem in problems:
-            out_console.print(f"[red]broken[/red] {problem}", highlight=False)
-        fail(f"the audit log does not verify: {len(problems)} problem(s) in {count} entries")
-    out_console.print(f"The audit log verifies: {count} entries, each chained to the last")
+        fail(f"the audit log does not verify ({len(problems)} problem(s)); nothing signed")
+    point = anchors.make(store, private)
+    try:
+        anchors.write(point, out)
+    except anchors.CheckpointError as exc:
+        fail(str(exc), 2)
+    out_console.print(
+        f"Checkpoint {out}: entry {point.seq} of {count}, hash {point.hash}, signed by "
+        f"{point.key_id}",
+        highlight=False,
+    )
 
 
 @audit_app.command("replay")
@@ -380,16 +602,22 @@ def cases_rescreen(
 @users_app.command("set-password")
 def users_set_password(
     username: Annotated[str, typer.Argument(metavar="USERNAME")],
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """Set a user's password for the web and API sign-in (asked twice, never echoed)."""
+    """Set a user's password for signing in (asked twice, never echoed): an admin signs in,
+    or the user themself (once an admin has a password)."""
     from diversion.cases.users import Users
 
     _, store = store_for(home, db)
-    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    actor = _manager(store, user, token_file, username)
+    password = typer.prompt(
+        f"New password of {username}", hide_input=True, confirmation_prompt=True
+    )
     try:
-        Users(store).set_password(username, password)
+        Users(store).set_password(username, password, actor=actor)
     except ValueError as exc:
         fail(str(exc), 2)
     out_console.print(f"Password of {username} set")
@@ -399,15 +627,19 @@ def users_set_password(
 def users_token(
     username: Annotated[str, typer.Argument(metavar="USERNAME")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    user: UserOption = None,
+    token_file: TokenFileOption = None,
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """A new API bearer token for the user. It is shown once; the store keeps only its hash."""
+    """A new API bearer token for the user, made by an admin or the user themself (once an
+    admin has a password). It is shown once; the store keeps only its hash."""
     from diversion.cases.users import Users
 
     _, store = store_for(home, db)
+    actor = _manager(store, user, token_file, username)
     try:
-        token = Users(store).create_token(username, label)
+        token = Users(store).create_token(username, label, actor=actor)
     except ValueError as exc:
         fail(str(exc), 2)
     out_console.print(token, highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,40 +145,68 @@ def load_into(
     if not fresh:
         out_console.print("Nothing new to load.")
         return None
-    with _file_progress(len(fresh), "Reading") as advance:
-        result = load_files(fresh, source, progress=advance)
+    staging = store.staging()
+    try:
+        with _file_progress(len(fresh), "Reading") as advance:
+            result = load_files(fresh, source, progress=advance, workdir=staging)
+        return _keep(store, source, result, fresh, digests, skip_bad_rows)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep(
+    store: FlowStore,
+    source: str,
+    result: LoadResult,
+    fresh: list[Path],
+    digests: dict[str, str],
+    skip_bad_rows: bool,
+) -> LoadResult:
+    """Report a load, and store it unless it has faults (without --skip-bad-rows) or no row."""
+    from diversion.flows.loaders import OUTCOMES
+
     if result.errors:
         for error in result.errors[:20]:
             err_console.print(f"[red]error[/red] {error}", highlight=False)
         more = len(result.errors) - 20
         if more > 0:
             err_console.print(f"  … and {more} more")
-        if not skip_bad_rows:
-            fail(
-                f"{len(result.errors)} fault(s) in {len(fresh)} file(s); nothing loaded. "
-                "Fix them, or load the good rows with --skip-bad-rows (the rejected rows are "
-                "then written beside the load).",
-                1,
-            )
+    read, ended = result.balance()
+    out_console.print(f"{read:,} values read in {result.counts['rows read']:,} rows:")
+    for what in OUTCOMES:
+        if result.counts[what]:
+            out_console.print(f"  {what}: {result.counts[what]:,}")
+    if read != ended:  # pragma: no cover - a loader bug; never store what does not add up
+        fail(f"the counts add up to {ended:,}, not the {read:,} values read; nothing loaded", 1)
+    for what in ("aggregate rows kept apart", "values without a rate for their year"):
+        if result.counts[what]:
+            out_console.print(f"  ({what}: {result.counts[what]:,})")
+    if result.no_value:
+        shown = ", ".join(result.no_value[:5])
+        out_console.print(f"  without a figure, e.g. {shown}{' …' * (len(result.no_value) > 5)}")
+    if result.errors and not skip_bad_rows:
+        fail(
+            f"{len(result.errors)} fault(s) in {len(fresh)} file(s); nothing loaded. "
+            "Fix them, or load the good rows with --skip-bad-rows (the rejected rows are "
+            "then written beside the load).",
+            1,
+        )
+    if result.rows == 0:
+        fail(
+            f"no flow to keep in {len(fresh)} file(s); nothing loaded and no file marked as loaded",
+            1,
+        )
     meta = {
         str(path): {"sha256": digests[str(path)], "layout": result.files[str(path)]}
         for path in fresh
         if str(path) in result.files
     }
-    load = store.add(result.table, source, meta, dict(result.counts))
+    load = store.add_file(result.parquet, result.rows, source, meta, dict(result.counts))
     if result.errors:
         rejected = store.root / f"{load.id}.rejected.csv"
         _write_rejected(result, rejected)
         err_console.print(f"  {len(result.errors)} rejected row(s) listed in {rejected}")
     out_console.print(f"Loaded {result.rows:,} flows from {len(meta)} file(s) as load {load.id}")
-    for what, count in sorted(result.counts.items()):
-        if count and what != "rows read":
-            out_console.print(f"  {what}: {count:,}")
-    if result.no_value:
-        shown = ", ".join(result.no_value[:5])
-        out_console.print(
-            f"  rows without a figure (not loaded): {shown}{' …' * (len(result.no_value) > 5)}"
-        )
     return result
 
 

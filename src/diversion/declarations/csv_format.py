@@ -8,13 +8,13 @@ decimal comma, as Excel writes them there.
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from diversion.declarations.csv_table import CsvTable
+from diversion.declarations import fields
+from diversion.declarations.csv_table import CsvTable, Row
 from diversion.declarations.csv_table import header_errors as check_header
 from diversion.declarations.errors import FILE, InputError, pydantic_errors
 from diversion.declarations.model import Declaration
@@ -102,75 +102,85 @@ def _locate(group: _Group, loc: tuple[int | str, ...]) -> tuple[int, str]:
     return group.first_line, ".".join(parts) or FILE
 
 
+def _named(row: Row, id_at: int) -> str | None:
+    """The declaration a row that could not be read names in its id column, if any."""
+    if id_at >= len(row.cells):
+        return None
+    cell = row.cells[id_at].strip()
+    if row.problem is not None and not row.problem.startswith("row has"):
+        cell = cell.strip('"').strip()  # a plain split: the cell may still be quoted
+    return cell[: fields.MAX_TEXT] or None
+
+
 def read_csv(table: CsvTable) -> tuple[list[Declaration], list[InputError], list[str]]:
     """Declarations, errors, and the ids of declarations rejected because of errors."""
     name = str(table.path)
-    records = table.records()
+    rows = table.rows()
     errors: list[InputError] = []
-    try:
-        _, header = next(records)
-    except StopIteration:
+    first = next(rows, None)
+    if first is None:
         return [], [InputError(name, 1, FILE, "file has no header row")], []
-    except csv.Error as exc:
-        return [], [InputError(name, 1, FILE, f"malformed CSV header: {exc}")], []
-    header = [column.strip() for column in header]
+    if first.problem is not None:
+        return [], [InputError(name, first.line, FILE, f"header: {first.problem}")], []
+    header = [column.strip() for column in first.cells]
     header_errors = check_header(name, header, COLUMNS, REQUIRED)
     if header_errors:
         return [], header_errors, []
 
     groups: dict[str, _Group] = {}
-    unreadable: dict[str, int] = {}  # declaration id -> first line of a row that did not split
+    # rows that could not be read: the declaration they name is not screened without them
+    # (a missing controlled item would turn it green); any cell that is a declaration's id
+    # names it, as a shifted row may hold the id in another column
+    unreadable: dict[str, int] = {}  # declaration id -> first line of such a row
+    unread: list[tuple[InputError, set[str]]] = []
     id_at = header.index("declaration_id")
-    line = 1
-    try:
-        for line, record in records:
-            if not record or all(not cell.strip() for cell in record):
-                continue  # a blank line is layout, not a row
-            if len(record) != len(header):
-                # the row cannot be read, but its declaration can still be named: it is not
-                # screened without this item (a missing controlled item would turn it green)
-                cell = record[id_at].strip() if id_at < len(record) else ""
-                errors.append(
-                    InputError(
-                        name,
-                        line,
-                        FILE,
-                        f"row has {len(record)} fields; the header has {len(header)}",
-                        cell or None,
-                    )
-                )
-                if cell:
-                    unreadable.setdefault(cell, line)
-                continue
-            row = {c: (v.strip() or None) for c, v in zip(header, record, strict=True)}
-            for column in NUMBER_COLUMNS:
-                value = row.get(column)
-                if value is not None:
-                    row[column] = table.number(value)
-            declaration_id = row.get("declaration_id")
-            if declaration_id is None:
-                errors.append(InputError(name, line, "declaration_id", "required field is missing"))
-                continue
-            group = groups.get(declaration_id)
-            head = {c: row.get(c) for c, _, _ in DECLARATION_COLUMNS}
-            if group is None:
-                group = groups[declaration_id] = _Group(first_line=line, header=head)
-            else:
-                for column, value in head.items():
-                    if value != group.header[column]:
-                        group.errors.append(
-                            InputError(
-                                name,
-                                line,
-                                column,
-                                f"{value!r} differs from {group.header[column]!r} on line "
-                                f"{group.first_line} of the same declaration",
-                                declaration_id,
-                            )
+    for read in rows:
+        if read.blank:
+            continue  # a blank line is layout, not a row
+        if read.problem is not None:
+            error = InputError(name, read.line, FILE, read.problem, _named(read, id_at))
+            unread.append((error, read.names()))
+            continue
+        row = {c: (v.strip() or None) for c, v in zip(header, read.cells, strict=True)}
+        for column in NUMBER_COLUMNS:
+            value = row.get(column)
+            if value is not None:
+                row[column] = table.number(value)
+        declaration_id = row.get("declaration_id")
+        if declaration_id is None:
+            errors.append(
+                InputError(name, read.line, "declaration_id", "required field is missing")
+            )
+            continue
+        group = groups.get(declaration_id)
+        head = {c: row.get(c) for c, _, _ in DECLARATION_COLUMNS}
+        if group is None:
+            group = groups[declaration_id] = _Group(first_line=read.line, header=head)
+        else:
+            for column, value in head.items():
+                if value != group.header[column]:
+                    group.errors.append(
+                        InputError(
+                            name,
+                            read.line,
+                            column,
+                            f"{_short(value)} differs from {_short(group.header[column])} on "
+                            f"line {group.first_line} of the same declaration",
+                            declaration_id,
                         )
-            group.items.append((line, row))
-    except csv.Error as exc:
-        errors.append(InputError(name, line + 1, FILE, f"malformed CSV: {exc}"))
+                    )
+        group.items.append((read.line, row))
+    for error, names in unread:
+        # the declarations the row names: those whose id is in it, or else its id column's
+        # (one error for each, so that each declaration's errors list it)
+        named = sorted(names & groups.keys())
+        if not named:
+            errors.append(error)
+            named = [error.declaration_id] if error.declaration_id else []
+        else:
+            errors.extend(replace(error, declaration_id=d) for d in named)
+        for declaration_id in named:
+            unreadable.setdefault(declaration_id, error.line)
 
     declarations: list[Declaration] = []
     rejected: list[str] = []
@@ -190,6 +200,12 @@ def read_csv(table: CsvTable) -> tuple[list[Declaration], list[InputError], list
             declarations.append(declaration)
     # a declaration whose every row was unreadable is rejected too, by the id its rows name
     rejected += [d for d in unreadable if d not in groups]
+    errors.sort(key=lambda e: e.line)
     if not declarations and not errors:
         errors.append(InputError(name, 2, FILE, "file has a header but no declarations"))
     return declarations, errors, rejected
+
+
+def _short(value: str | None) -> str:
+    """A cell as quoted in a reason, cut short."""
+    return repr(value if value is None or len(value) <= 60 else value[:60] + "…")

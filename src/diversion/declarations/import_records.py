@@ -9,8 +9,6 @@ row is either a record or an error with its file, line, field and reason.
 
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from diversion.declarations import fields
 from diversion.declarations.csv_table import CsvTable, header_errors, open_csv
 from diversion.declarations.errors import FILE, InputError, pydantic_errors
+from diversion.declarations.jsonl_format import parse_json_line
 from diversion.declarations.model import (
     Country,
     Currency,
@@ -130,41 +129,29 @@ class _Reader:
 def read_csv_records(table: CsvTable) -> ImportReadResult:
     reader = _Reader(str(table.path))
     errors = reader.result.errors
-    rows = table.records()
-    try:
-        _, header = next(rows)
-    except StopIteration:
+    rows = table.rows()
+    first = next(rows, None)
+    if first is None:
         return reader.done("file has no header row")
-    except csv.Error as exc:
-        errors.append(InputError(reader.name, 1, FILE, f"malformed CSV header: {exc}"))
+    if first.problem is not None:
+        errors.append(InputError(reader.name, first.line, FILE, f"header: {first.problem}"))
         return reader.result
-    header = [column.strip() for column in header]
+    header = [column.strip() for column in first.cells]
     errors.extend(header_errors(reader.name, header, COLUMNS, REQUIRED))
     if errors:
         return reader.result
-    line = 1
-    try:
-        for line, cells in rows:
-            if not cells or all(not cell.strip() for cell in cells):
-                continue  # a blank line is layout, not a row
-            if len(cells) != len(header):
-                errors.append(
-                    InputError(
-                        reader.name,
-                        line,
-                        FILE,
-                        f"row has {len(cells)} fields; the header has {len(header)}",
-                    )
-                )
-                continue
-            data: dict[str, Any] = {}
-            for column, cell in zip(header, cells, strict=True):
-                value = cell.strip()
-                if value:
-                    data[column] = table.number(value) if column in NUMBER_COLUMNS else value
-            reader.add(line, data)
-    except csv.Error as exc:
-        errors.append(InputError(reader.name, line + 1, FILE, f"malformed CSV: {exc}"))
+    for row in rows:
+        if row.blank:
+            continue  # a blank line is layout, not a row
+        if row.problem is not None:
+            errors.append(InputError(reader.name, row.line, FILE, row.problem))
+            continue
+        data: dict[str, Any] = {}
+        for column, cell in zip(header, row.cells, strict=True):
+            value = cell.strip()
+            if value:
+                data[column] = table.number(value) if column in NUMBER_COLUMNS else value
+        reader.add(row.line, data)
     return reader.done("file has a header but no import records")
 
 
@@ -174,11 +161,9 @@ def read_jsonl_records(path: Path, text: str) -> ImportReadResult:
     for line, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
-            reader.result.errors.append(InputError(reader.name, line, FILE, reason))
+        data, problem = parse_json_line(raw)
+        if problem is not None:
+            reader.result.errors.append(InputError(reader.name, line, FILE, problem))
             continue
         if not isinstance(data, dict):
             reader.result.errors.append(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,6 +21,35 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return out or FILE
 
 
+def parse_json_line(raw: str) -> tuple[Any, str | None]:
+    """A line's JSON value, or why it is not JSON. Python's parser refuses what it cannot
+    hold by other exceptions than JSONDecodeError: a value nested deeper than its recursion
+    limit (RecursionError) and an integer of more than 4,300 digits (ValueError)."""
+    try:
+        return json.loads(raw), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    except ValueError:
+        return None, "invalid JSON: a number has too many digits"
+
+
+_ID = re.compile(r'"declaration_id"\s*:\s*("(?:[^"\\]|\\.){1,1000}")')
+
+
+def _id_in(raw: str) -> str | None:
+    """The declaration id a line that is not JSON gives, if a plain search finds one."""
+    found = _ID.search(raw)
+    if found is None:
+        return None
+    try:
+        text = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return text.strip() or None if isinstance(text, str) else None
+
+
 def read_jsonl(path: Path, text: str) -> tuple[list[Declaration], list[InputError], list[str]]:
     name = str(path)
     declarations: list[Declaration] = []
@@ -30,12 +61,13 @@ def read_jsonl(path: Path, text: str) -> tuple[list[Declaration], list[InputErro
     for line, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            errors.append(
-                InputError(name, line, FILE, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            )
+        record, problem = parse_json_line(raw)
+        if problem is not None:
+            # the declaration is not screened: name it if its id can be found in the line
+            named = _id_in(raw)
+            errors.append(InputError(name, line, FILE, problem, named))
+            if named is not None and named not in first_seen:
+                rejected.append(named)
             continue
         if not isinstance(record, dict):
             errors.append(InputError(name, line, FILE, "a line must hold one JSON object"))

@@ -70,7 +70,7 @@ class Declaration(_Record):
     payer: OtherParty | None = None
     country_of_dispatch: Country
     country_of_destination: Country
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1, max_length=fields.MAX_ITEMS)
 
     @field_validator("items")
     @classmethod

@@ -9,8 +9,8 @@ from __future__ import annotations
 # What `diversion flows load SOURCE` accepts: a family of layouts, or one layout by name.
 SOURCES = {
     "auto": None,
-    "comtrade": ("comtrade-api", "comtrade-legacy", "comtrade-legacy-compact"),
-    "comext": ("comext-bulk", "comext-relational"),
+    "comtrade": ("comtrade-api", "comtradr", "comtrade-legacy", "comtrade-legacy-compact"),
+    "comext": ("comext-bulk", "comext-relational", "eurostat-databrowser"),
     "national": ("comext-relational", "armstat-monthly"),
 }
 

@@ -28,22 +28,24 @@ class Layout:
     classification: str | None
     fields: dict[str, tuple[str, ...]]
     flows: dict[str, str]
-    totals_only: dict[str, frozenset[str]] = field(default_factory=dict)
+    breakdowns: dict[str, frozenset[str]] = field(default_factory=dict)  # column -> totals
     subtotals: dict[str, frozenset[str]] = field(default_factory=dict)
     sum_over: tuple[str, ...] = ()
     scale: dict[str, float] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     value_columns: dict[str, str] = field(default_factory=dict)  # column -> flow
     period_parts: dict[str, str] = field(default_factory=dict)  # year, month -> column
-    wide_periods: bool = False  # every column named like a year holds that year's value
+    wide_periods: bool = False  # every column named like a year (or month) holds its value
+    metadata: dict[str, str] = field(default_factory=dict)  # field -> name in the block above
+    indicator: str | None = None  # the one indicator (metadata) the layout reads
     auto: bool = True  # False: only when asked for by name (headers alike, meanings not)
 
     def matches(self, header: Collection[str]) -> bool:
-        return all(name in header for name in self.detect)
+        return all(any(name in header for name in wanted.split("|")) for wanted in self.detect)
 
     def provides(self, target: str) -> bool:
         """Whether the layout fills a field without a column of that name."""
-        if target in self.constants:
+        if target in self.constants or target in self.metadata:
             return True
         if target == "value":
             return bool(self.value_columns) or self.wide_periods
@@ -86,7 +88,7 @@ def layouts() -> dict[str, Layout]:
                 **{flow: flow for flow in ("import", "export", "re-export", "re-import")},
                 **{str(k).casefold(): v for k, v in (item.get("flows") or {}).items()},
             },
-            totals_only=values("totals_only", item),
+            breakdowns=values("breakdowns", item),
             subtotals=values("subtotals", item),
             sum_over=tuple(fold(c) for c in item.get("sum_over", ())),
             scale={key: float(value) for key, value in (item.get("scale") or {}).items()},
@@ -94,6 +96,8 @@ def layouts() -> dict[str, Layout]:
             value_columns={fold(k): v for k, v in (item.get("value_columns") or {}).items()},
             period_parts={k: fold(v) for k, v in (item.get("period_parts") or {}).items()},
             wide_periods=bool(item.get("wide_periods", False)),
+            metadata={k: fold(v) for k, v in (item.get("metadata") or {}).items()},
+            indicator=fold(item["indicator"]) if item.get("indicator") else None,
             auto=bool(item.get("auto", True)),
         )
     return result

@@ -2,6 +2,7 @@
 
 Comtrade: 2022, 202203. Comext bulk: 202203, 202252 (52 = the whole year). Comext web exports:
 "Aug. 2024", "202408-Aug. 2024", "Jan.-Dec. 2018", "201952-Jan.-Dec. 2019". National tables: Y2019.
+Eurostat's Data Browser: 2022-03. A month as a date (the first of the month): 2022-03-01.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def parse_period(text: str) -> Period:
     code = value.split("-", 1)[0].strip() if re.match(r"^\d{6}-", value) else value
     if match := re.fullmatch(r"[Yy]?(\d{4})(?:\.0)?", code):
         return _checked(int(match[1]), None, text)
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-01(?:[T ]00:00(?::00)?)?", value):
+        return _checked(int(match[1]), int(match[2]), text)
     if match := re.fullmatch(r"(\d{4})-?(\d{2})", code):
         year, month = int(match[1]), int(match[2])
         return _checked(year, None if month == 52 else month, text)

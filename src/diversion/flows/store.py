@@ -125,6 +125,43 @@ class FlowStore:
         self._write_manifest([*self.loads(), load])
         return load
 
+    def staging(self) -> Path:
+        """A fresh folder beside the loads for one load to be built in (same file system, so
+        its Parquet file is renamed into place, never copied)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=self.root, prefix=".loading-"))
+
+    def add_file(
+        self,
+        parquet: Path,
+        rows: int,
+        source: str,
+        files: dict[str, dict[str, str]],
+        counts: dict[str, int],
+    ) -> Load:
+        """Take a load's finished Parquet file (from `staging`) into the store."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        load_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        name = f"{load_id}.parquet"
+        with open(parquet, "rb") as done:
+            os.fsync(done.fileno())
+        os.replace(parquet, self.root / name)
+        load = Load(
+            load_id,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            source,
+            files,
+            rows,
+            dict(counts),
+            name,
+        )
+        try:
+            self._write_manifest([*self.loads(), load])
+        except BaseException:
+            (self.root / name).unlink(missing_ok=True)
+            raise
+        return load
+
     def remove(self, load_id: str) -> Load:
         loads = self.loads()
         found = next((load for load in loads if load.id == load_id), None)

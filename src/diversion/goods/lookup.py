@@ -16,6 +16,7 @@ from typing import Any
 
 from diversion.goods.concordance import Concordance, Correlation
 from diversion.goods.control_list import ControlList, ControlListEntry
+from diversion.i18n import Joined, Text, text
 from diversion.reference import ReferenceData
 
 
@@ -34,27 +35,49 @@ class Hit:
 
     def label(self) -> str:
         """The list, its version and the entry, for messages (the evidence has the rest)."""
+        return self.label_text().render(capital=False)
+
+    def label_text(self) -> Text:
         reference = self.control_list.reference
-        example = " (EXAMPLE list, not law)" if self.control_list.example else ""
-        tier = f", tier {self.entry.tier}" if self.entry.tier else ""
-        return f"{reference.id} {reference.version}{example} entry {self.entry.id}{tier}"
+        return text(
+            "goods.list_entry",
+            list=reference.id,
+            version=reference.version,
+            example=text("goods.example_list") if self.control_list.example else "",
+            entry=self.entry.id,
+            tier=text("goods.tier", tier=self.entry.tier) if self.entry.tier else "",
+        )
 
     def how(self) -> str:
         """How the code reached the entry, when not directly, for messages."""
-        notes = []
+        found = self.how_text()
+        return found.render(capital=False) if isinstance(found, Text) else found
+
+    def how_text(self) -> Text | str:
+        notes: list[Text] = []
         if self.via:
             row = self.via[0]
             if row.hs2017 == self.code[:6]:
                 notes.append(
-                    f"HS 2017 {row.hs2017} is HS 2022 {self.looked_up[:6]} ({row.relation})"
+                    text(
+                        "goods.hs2017_is_hs2022",
+                        hs2017=row.hs2017,
+                        hs2022=self.looked_up[:6],
+                        relation=row.relation,
+                    )
                 )
             else:
                 notes.append(
-                    f"HS 2022 {row.hs2022} came from HS 2017 {row.hs2017} ({row.relation})"
+                    text(
+                        "goods.hs2022_from_hs2017",
+                        hs2022=row.hs2022,
+                        hs2017=row.hs2017,
+                        relation=row.relation,
+                    )
                 )
         if not self.certain:
-            notes.append("not certain: the item may fall outside the entry")
-        return f" [{'; '.join(notes)}]" if notes else ""
+            notes.append(text("goods.not_certain"))
+        return text("goods.how", notes=Joined(tuple(notes), "list.semicolon")) if notes else ""
 
     def evidence(self) -> dict[str, Any]:
         reference = self.control_list.reference

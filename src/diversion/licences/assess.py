@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
+from diversion.i18n import Country, Joined, Text, text
 from diversion.licences.model import (
     LicenceState,
     amount_text,
@@ -55,11 +55,18 @@ Lookup = Callable[[str], LicenceState | None]
 
 @dataclass(frozen=True)
 class Finding:
+    """What one licence says about one item. `text` is the message as a catalog id with its
+    parameters (`diversion.i18n`); `message` is its English rendering."""
+
     code: str
     item_no: int
     licence_no: str
-    message: str
+    text: Text
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
 
 
 @dataclass(frozen=True)
@@ -153,33 +160,51 @@ def _coverage_gaps(decl: Declaration, item: Item, state: LicenceState) -> list[d
     return gaps
 
 
-def _describe_gap(gap: dict[str, Any]) -> str:
+def _describe_gap(gap: dict[str, Any]) -> Text:
     what = gap["what"]
     licensed = gap["licensed"]
     if what == "goods":
-        return f"HS {gap['declared']} is not under its goods ({', '.join(licensed)})"
+        return text("licence.gap.goods", hs=gap["declared"], goods=list(licensed))
     if what == "destination":
-        names = ", ".join(country_name(code) for code in licensed)
-        return f"destination {country_name(gap['declared'])} is not among {names}"
+        return text(
+            "licence.gap.destination",
+            declared=Country(gap["declared"]),
+            licensed=[Country(code) for code in licensed],
+        )
     if what == "currency":
-        return f"its value limit is in {licensed}, the item in {gap['declared']}"
-    return f"{what} {gap['declared']!r} is not the licensed {what} {licensed!r}"
+        return text("licence.gap.currency", licensed=licensed, declared=gap["declared"])
+    return text(
+        "licence.gap.party",
+        role=text(f"role.{what.replace(' ', '_')}"),
+        declared=gap["declared"],
+        licensed=licensed,
+    )
+
+
+def _amount(amount: Decimal | None) -> Text | str:
+    """An amount in a message: its digits, or "no limit" in the reader's language."""
+    return text("licence.no_limit") if amount is None else amount_text(amount)
 
 
 def _licence_problems(
     decl: Declaration, item: Item, state: LicenceState
-) -> list[tuple[str, str, dict[str, Any]]]:
+) -> list[tuple[str, Text, dict[str, Any]]]:
     """(code, message, evidence) of every failure of the licence itself for this item."""
     licence = state.licence
     number = licence.licence_no
     n = item.item_no
-    problems: list[tuple[str, str, dict[str, Any]]] = []
+    problems: list[tuple[str, Text, dict[str, Any]]] = []
     if licence.status in ("suspended", "revoked"):
-        why = f" ({state.status_reason})" if state.status_reason else ""
+        why = state.status_reason or ""
         problems.append(
             (
                 SUSPENDED if licence.status == "suspended" else REVOKED,
-                f"Item {n}: licence {number} is {licence.status}{why}",
+                text(
+                    f"reason.licence.{licence.status}",
+                    item=n,
+                    licence=number,
+                    why=text("reason.part.in_brackets", what=why) if why else "",
+                ),
                 {"checked": "status"},
             )
         )
@@ -187,12 +212,14 @@ def _licence_problems(
     if not licence.valid_from <= on <= licence.valid_to:
         late = on > licence.valid_to
         when = (
-            f"expired on {licence.valid_to}" if late else f"is valid only from {licence.valid_from}"
+            text("reason.part.expired_on", date=str(licence.valid_to))
+            if late
+            else text("reason.part.valid_only_from", date=str(licence.valid_from))
         )
         problems.append(
             (
                 EXPIRED,
-                f"Item {n}: licence {number} {when}; the declaration is dated {on}",
+                text("reason.licence.expired", item=n, licence=number, when=when, date=str(on)),
                 {"checked": "validity", "declared_at": on.isoformat(), "expired": late},
             )
         )
@@ -201,9 +228,18 @@ def _licence_problems(
         problems.append(
             (
                 WRONG_HOLDER,
-                f"Item {n}: licence {number} is held by "
-                f"{licence.holder_name or licence.holder_id!r}, not by the exporter "
-                f"{decl.exporter.name!r} (compared by {holder['compared']})",
+                text(
+                    "reason.licence.wrong_holder",
+                    item=n,
+                    licence=number,
+                    holder=repr(licence.holder_name or licence.holder_id),
+                    exporter=decl.exporter.name,
+                    compared=text(
+                        "reason.part.compared_by_id"
+                        if holder["compared"] == "holder id"
+                        else "reason.part.compared_by_name"
+                    ),
+                ),
                 {"checked": "holder", **holder},
             )
         )
@@ -212,8 +248,12 @@ def _licence_problems(
         problems.append(
             (
                 NOT_COVERING,
-                f"Item {n}: licence {number} does not cover it: "
-                + "; ".join(_describe_gap(gap) for gap in gaps),
+                text(
+                    "reason.licence.not_covering",
+                    item=n,
+                    licence=number,
+                    gaps=Joined(tuple(_describe_gap(gap) for gap in gaps), "list.semicolon"),
+                ),
                 {"checked": "coverage", "not_covered": gaps},
             )
         )
@@ -238,7 +278,7 @@ def assess(decl: Declaration, lookup: Lookup) -> Assessment:
                     UNKNOWN,
                     n,
                     number,
-                    f"Item {n} cites licence {number}, which is not in the licence register",
+                    text("reason.licence.unknown", item=n, licence=number),
                     {"licence_no": number},
                 )
             )
@@ -269,18 +309,36 @@ def assess(decl: Declaration, lookup: Lookup) -> Assessment:
             "currency": licence.currency or item.currency,
             "drawn_by_earlier_items": amount_text(drawn_quantity.get(number, Decimal(0))),
         }
-        short = []
+        short: list[Text] = []
         if left_q is not None and quantity > left_q:
-            short.append(f"quantity {amount_text(quantity)} > {amount_text(left_q)} left")
+            short.append(
+                text(
+                    "reason.part.quantity_short",
+                    requested=amount_text(quantity),
+                    left=amount_text(left_q),
+                )
+            )
         if left_v is not None and value > left_v:
-            short.append(f"value {amount_text(value)} {item.currency} > {amount_text(left_v)} left")
+            short.append(
+                text(
+                    "reason.part.value_short",
+                    requested=amount_text(value),
+                    currency=item.currency,
+                    left=amount_text(left_v),
+                )
+            )
         if short:
             findings.append(
                 Finding(
                     EXHAUSTED,
                     n,
                     number,
-                    f"Item {n}: licence {number} has not enough left: {'; '.join(short)}",
+                    text(
+                        "reason.licence.exhausted",
+                        item=n,
+                        licence=number,
+                        short=Joined(tuple(short), "list.semicolon"),
+                    ),
                     {**facts, "checked": "quantity and value left", **amounts},
                 )
             )
@@ -295,9 +353,16 @@ def assess(decl: Declaration, lookup: Lookup) -> Assessment:
                 COVERED,
                 n,
                 number,
-                f"Item {n} is covered by {licence.type} licence {number} ({licence.authority}); "
-                f"left after it: quantity {amount_text(after_q)}, value {amount_text(after_v)}"
-                + (f" {licence.currency}" if after_v is not None else ""),
+                text(
+                    "reason.licence.covered",
+                    item=n,
+                    type=text(f"licence_type.{licence.type}"),
+                    licence=number,
+                    authority=licence.authority,
+                    quantity=_amount(after_q),
+                    value=_amount(after_v),
+                    currency=f" {licence.currency}" if after_v is not None else "",
+                ),
                 {
                     **facts,
                     "checked": "status, validity, holder, goods, destination, parties, amounts",

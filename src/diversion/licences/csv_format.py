@@ -18,6 +18,7 @@ from pathlib import Path
 from diversion.countries import normalise_country
 from diversion.declarations.csv_table import header_errors, open_csv
 from diversion.declarations.errors import FILE, InputError
+from diversion.declarations.fields import MAX_AMOUNT, iso_date
 from diversion.declarations.fields import currency as parse_currency
 from diversion.goods import HsCodeError, parse_hs_code
 from diversion.licences.model import FIELDS, PLACES, STATUSES, TYPES, Licence, licence_key
@@ -58,10 +59,7 @@ def _split(text: str) -> list[str]:
 
 
 def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+    return iso_date(text)  # as for declarations: exactly YYYY-MM-DD, 1900 to 2099
 
 
 def _limit(text: str) -> Decimal:
@@ -73,6 +71,8 @@ def _limit(text: str) -> Decimal:
         ) from None
     if not number.is_finite() or number <= 0:
         raise ValueError(f"{text!r} must be a number greater than zero (empty means no limit)")
+    if number >= MAX_AMOUNT:  # the register keeps thousandths in a 64-bit column
+        raise ValueError(f"{text} is out of range: amounts are below 10^15")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PLACES:
         raise ValueError(f"{text!r} has more than {PLACES} decimal places")

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from diversion.declarations import Declaration
@@ -41,6 +41,7 @@ from diversion.store.models import (
     LicenceEventRow,
     LicenceRow,
 )
+from diversion.store.paging import Page, check_window
 
 # Core tables of the models: every statement here is explicit SQL on them
 LICENCES = Base.metadata.tables[LicenceRow.__tablename__]
@@ -193,6 +194,30 @@ def _retryable(exc: DBAPIError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
+LICENCE_SORTS = {
+    "number": LICENCES.c.licence_no,
+    "valid_to": LICENCES.c.valid_to,
+    "valid_from": LICENCES.c.valid_from,
+    "updated": LICENCES.c.updated_at,
+}
+
+
+@dataclass(frozen=True)
+class LicenceFilter:
+    """Which licences, in what order: `holder` is the holder's id, or part of the holder's
+    name (case aside for Latin letters); `valid_on` a day within the validity window (with
+    status active: in force that day); `sort` a LICENCE_SORTS key, `-` first for descending."""
+
+    status: str | None = None
+    holder: str | None = None
+    valid_on: date | None = None
+    sort: str = "number"
+
+    def __post_init__(self) -> None:
+        if self.sort.lstrip("-") not in LICENCE_SORTS:
+            raise ValueError(f"sort must be one of {', '.join(LICENCE_SORTS)}")
+
+
 class LicenceStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -242,6 +267,38 @@ class LicenceStore:
             rows = connection.execute(query).all()
             reasons = self._reasons(connection, None)
         return [_state(row, reasons.get(row.licence_no)) for row in rows]
+
+    def page(self, wanted: LicenceFilter, limit: int, offset: int = 0) -> Page[LicenceState]:
+        """One page of the licences that pass the filters, and how many pass in all: the
+        database reads only the page's rows (and their status reasons)."""
+        check_window(limit, offset)
+        query = select(LICENCES)
+        if wanted.status:
+            query = query.where(LICENCES.c.status == wanted.status)
+        if wanted.holder:
+            query = query.where(
+                or_(
+                    LICENCES.c.holder_id == wanted.holder.strip(),
+                    LICENCES.c.holder_name.icontains(wanted.holder.strip(), autoescape=True),
+                )
+            )
+        if wanted.valid_on:
+            query = query.where(
+                LICENCES.c.valid_from <= wanted.valid_on, LICENCES.c.valid_to >= wanted.valid_on
+            )
+        column = LICENCE_SORTS[wanted.sort.lstrip("-")]
+        descending = wanted.sort.startswith("-")
+        order = (
+            (column.desc(), LICENCES.c.licence_no.desc())
+            if descending
+            else (column, LICENCES.c.licence_no)
+        )
+        with self.engine.connect() as connection:
+            total = connection.scalar(select(func.count()).select_from(query.subquery()))
+            rows = connection.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+            reasons = self._reasons(connection, [row.licence_no for row in rows])
+        states = [_state(row, reasons.get(row.licence_no)) for row in rows]
+        return Page(states, int(total or 0), offset, limit)
 
     def get(self, licence_no: str) -> LicenceState | None:
         number = licence_key(licence_no)

@@ -35,6 +35,7 @@ from diversion.lists.model import SanctionsList, unresolved_references
 from diversion.reference import ReferenceData, file_sha256
 from diversion.store import Store, audit, rescreens
 from diversion.store.models import EntityRow, SanctionsListRow, SnapshotRow
+from diversion.store.paging import Page, page_of
 
 BATCH = 2000
 Progress = Callable[[int, int], None]  # (done, total)
@@ -466,6 +467,48 @@ class ListStore:
                 )
                 out.append((row.name, Snapshot.of(active) if active else None, int(total or 0)))
             return out
+
+    def page(
+        self,
+        limit: int,
+        offset: int = 0,
+        *,
+        kind: str | None = None,
+        active_only: bool = False,
+        name: str | None = None,
+    ) -> Page[tuple[str, Snapshot | None, int]]:
+        """One page of the lists by name, as `lists` gives them: only those with an active
+        snapshot (`active_only`), of a kind, or whose name starts with `name`."""
+        query = select(SanctionsListRow).order_by(SanctionsListRow.name)
+        if kind is not None:
+            query = query.where(SanctionsListRow.kind == kind)
+        if active_only:
+            query = query.where(SanctionsListRow.active_snapshot_id.is_not(None))
+        if name:
+            query = query.where(SanctionsListRow.name.startswith(name, autoescape=True))
+        with self.store.read() as session:
+            rows = page_of(session, query, limit, offset)
+            counts = dict(
+                session.execute(
+                    select(SnapshotRow.list_name, func.count())
+                    .where(SnapshotRow.list_name.in_([row.name for row in rows.items]))
+                    .group_by(SnapshotRow.list_name)
+                ).all()
+            )
+
+            def listed(row: SanctionsListRow) -> tuple[str, Snapshot | None, int]:
+                active = (
+                    session.get(SnapshotRow, row.active_snapshot_id)
+                    if row.active_snapshot_id
+                    else None
+                )
+                return (
+                    row.name,
+                    Snapshot.of(active) if active else None,
+                    int(counts.get(row.name, 0)),
+                )
+
+            return rows.map(listed)
 
     def snapshots(self, list_name: str) -> list[Snapshot]:
         with self.store.read() as session:

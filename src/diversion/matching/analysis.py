@@ -339,13 +339,17 @@ def _read_pinyin(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _tokens(
-    name: str, person: bool = False, notes: list[str] | None = None
+    name: str,
+    person: bool = False,
+    notes: list[str] | None = None,
+    written: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(ascii token, provisional kind) for every word of the name, Han included. A person's
     name in Hangul is read syllable by syllable (김정은: 김, 정, 은), as the lists write
     Korean names (Kim Jong Un); each syllable is spelled by `_part`. In a firm's name a
     Russian adjective made from a place is read as the place (Бийский: biysk), as English
-    names the firm (Biysk Powder Plant); each such reading is added to `notes`."""
+    names the firm (Biysk Powder Plant); each such reading is added to `notes`, and the word as
+    transliterated to `written`, by its reading."""
     out: list[tuple[str, str]] = []
     for is_han, piece in han_runs(unicodedata.normalize("NFKC", name)):
         if is_han:
@@ -361,6 +365,8 @@ def _tokens(
                 if read != folded:
                     if notes is not None:
                         notes.append(f"{folded}: {read}")
+                    if written is not None:
+                        written[read] = folded
                     folded = read
             ordinal = _ORDINAL.match(word.casefold())
             if ordinal:  # "13th", "1-й"
@@ -414,7 +420,8 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
     vocab = vocabulary()
     person = schema in PERSON_SCHEMATA
     notes: list[str] = []
-    tokens = _tokens(name, person, notes)
+    written: dict[str, str] = {}  # a Cyrillic word read otherwise -> its transliteration
+    tokens = _tokens(name, person, notes, written)
     if not person:
         tokens = _read_numbers(_read_pinyin(tokens))
     forms: set[str] = set()
@@ -449,10 +456,15 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
         forms = set()
     readings: list[str] = list(notes)
     if not person:
-        kept = _in_english(kept, arabic, readings)
+        kept = _in_english(kept, arabic, readings, written)
     parts: list[Part] = []
     for position, (token, kind) in enumerate(kept):
-        parts.append(_part(token, person, position, kept, kind, latin_words=not arabic))
+        part = _part(token, person, position, kept, kind, latin_words=not arabic)
+        if token in written and part.kind != NUMBER:
+            # read as English spells it (Транзит: transit) but keyed as transliterated, so the
+            # name still meets its own Latin transliteration (TRANZIT) by key
+            part = part._replace(key=romanisation_key(written[token]))
+        parts.append(part)
     parts = [p for p in parts if p.kind != "stop"]
     if not person:
         parts = _join_letters(parts)
@@ -472,12 +484,16 @@ def analyse(name: str, schema: str = "LegalEntity") -> Name:
 
 
 def _in_english(
-    kept: list[tuple[str, str]], arabic: bool, readings: list[str]
+    kept: list[tuple[str, str]],
+    arabic: bool,
+    readings: list[str],
+    transliterated: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """A firm's words with abbreviations written out and the words of enterprise names read
     in English (`enterprise_words.yml`): "NPO Zarya", "НПО «Заря»" and "Scientific Production
     Association Zarya" all read scientific production association zarya. Each word read so is
-    noted in `readings` ("npo: scientific production association")."""
+    noted in `readings` ("npo: scientific production association"); a word read from Cyrillic
+    (`transliterated`) passes its transliteration on to the one English word it becomes."""
     vocab = vocabulary()
     table = enterprise_words()
     expanded: list[tuple[str, str, str]] = []  # (token, kind, the abbreviation it came from)
@@ -515,6 +531,9 @@ def _in_english(
             readings[-1] += f" {english}" if reading.english[0] != last else english[len(last) :]
         elif reading.translated:
             readings.append(f"{' '.join(tokens[i : i + reading.size])}: {english}")
+        one_word = reading.size == 1 and len(reading.english) == 1
+        if transliterated and one_word and token in transliterated:
+            transliterated[reading.english[0]] = transliterated[token]
         for word in reading.english:
             if not out or out[-1] != (word, NAME):  # научно-исследовательский: one "scientific"
                 out.append((word, NAME))

@@ -8,15 +8,15 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
 from diversion.goods import Hit
 from diversion.goods.terms import controlled_terms
+from diversion.i18n import Country, Joined, Text, has, text
 from diversion.licences.model import licence_key
 from diversion.matching.suppressions import Suppression, entity_data
 from diversion.rules import SEVERITY_ORDER, Rule
 from diversion.screening.context import ScreeningContext
-from diversion.screening.decision import Reason, role_name
+from diversion.screening.decision import Reason, role_text
 from diversion.screening.history_checks import HISTORY_CHECKS
 from diversion.screening.licence_checks import LICENCE_CHECKS
 from diversion.screening.network_checks import NETWORK_CHECKS
@@ -56,8 +56,8 @@ def _entries(hits: list[Hit]) -> list[dict[str, Any]]:
     return [hit.evidence() for hit in hits]
 
 
-def _labels(hits: list[Hit]) -> str:
-    return "; ".join(hit.label() for hit in hits)
+def _labels(hits: list[Hit]) -> Joined:
+    return Joined(tuple(hit.label_text() for hit in hits), "list.semicolon")
 
 
 def goods_controlled(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterator[Reason]:
@@ -75,9 +75,14 @@ def goods_controlled(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                 code=rule.id,
                 severity=severity if entry.licence_required else _milder(severity, unlicensed),
                 item_no=item.item_no,
-                message=(
-                    f"Item {item.item_no} (HS {item.hs_code}) is on {hit.label()} "
-                    f"({entry.category}): {what}{hit.how()}"
+                text=text(
+                    "reason.goods.controlled",
+                    item=item.item_no,
+                    hs=item.hs_code,
+                    entry=hit.label_text(),
+                    category=entry.category,
+                    what=what,
+                    how=hit.how_text(),
                 ),
                 evidence=hit.evidence(),
             )
@@ -103,18 +108,21 @@ def licence_missing(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             code=rule.id,
             severity=_severity(rule, certain),
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} (HS {item.hs_code}) needs an export licence under "
-                f"{_labels(hits)}{hits[0].how()}, and is declared for {decl.procedure} without "
-                "a licence number"
+            text=text(
+                "reason.licence.missing",
+                item=item.item_no,
+                hs=item.hs_code,
+                entries=_labels(hits),
+                how=hits[0].how_text(),
+                procedure=text(f"procedure.{decl.procedure}"),
             ),
             evidence={"procedure": decl.procedure, "certain": certain, "entries": _entries(hits)},
         )
 
 
-def _no_licence_lifts(item: Item) -> str:
+def _no_licence_lifts(item: Item) -> Text | str:
     if item.licence_no:
-        return f"; licence {licence_key(item.licence_no)} cannot lift it"
+        return text("reason.part.licence_cannot_lift", licence=licence_key(item.licence_no))
     return ""
 
 
@@ -134,9 +142,9 @@ def _inside(on: date, window: tuple[date | None, date | None]) -> bool:
     return (first is None or on >= first) and (last is None or on <= last)
 
 
-def _window_text(window: tuple[date | None, date | None]) -> str:
+def _window_text(window: tuple[date | None, date | None]) -> Text:
     first, last = window
-    return f"{first or '…'} to {last or '…'}"
+    return text("reason.part.window", first=str(first or "…"), last=str(last or "…"))
 
 
 def _banned_places(decl: Declaration, banned: Any, roles: Any) -> list[dict[str, str]]:
@@ -148,8 +156,11 @@ def _banned_places(decl: Declaration, banned: Any, roles: Any) -> list[dict[str,
     return [{"role": role, "country": code} for role, code in places if code in banned]
 
 
-def _where(places: list[dict[str, str]]) -> str:
-    return ", ".join(f"{role_name(p['role'])} in {country_name(p['country'])}" for p in places)
+def _where(places: list[dict[str, str]]) -> list[Text]:
+    return [
+        text("reason.part.role_in", role=role_text(p["role"]), country=Country(p["country"]))
+        for p in places
+    ]
 
 
 def _certain(goods: list[Hit]) -> bool:
@@ -196,18 +207,30 @@ def goods_reexport_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
         ban, goods = next((pair for pair in found if _certain(pair[1])), found[0])
         every = not goods
         certain = _certain(goods)
-        what = "all goods" if every else f"goods on {_labels(goods)}{goods[0].how()}"
+        what = (
+            text("reason.part.all_goods")
+            if every
+            else text("reason.part.goods_on", entries=_labels(goods), how=goods[0].how_text())
+        )
         window = _window(ban)
         by = ban.get("id") or ban["origin_group"]
-        when = f" ({by}, {_window_text(window)})" if any(window) else f" ({by})"
+        when = (
+            text("reason.part.ban_window", ban=by, window=_window_text(window))
+            if any(window)
+            else text("reason.part.ban", ban=by)
+        )
         yield Reason(
             code=rule.id,
             severity=_severity(rule, certain),
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} originates in {country_name(item.country_of_origin)}, "
-                f"and a ban on exports to Russia of {what}{when} reaches it; it goes to a "
-                f"banned destination ({where}){_no_licence_lifts(item)}"
+            text=text(
+                "reason.goods.reexport_ban",
+                item=item.item_no,
+                origin=Country(item.country_of_origin),
+                what=what,
+                ban=when,
+                where=where,
+                licence=_no_licence_lifts(item),
             ),
             evidence={
                 "ban": by,
@@ -252,17 +275,24 @@ def goods_destination_ban(decl: Declaration, ctx: ScreeningContext, rule: Rule) 
             ]
             if not there:
                 continue
-            since = f" since {entry.banned_from}" if entry.banned_from else ""
+            since = (
+                text("reason.part.since", date=str(entry.banned_from)) if entry.banned_from else ""
+            )
             yield Reason(
                 code=rule.id,
                 severity=_severity(rule, hit.certain),
                 item_no=item.item_no,
-                message=(
-                    f"Item {item.item_no} (HS {item.hs_code}) is {entry.category} under "
-                    f"{hit.label()}{hit.how()}, whose export to "
-                    f"{', '.join(country_name(c) for c in sorted(entry.banned_destinations))} is "
-                    f"banned{since}; it goes to a banned destination ({_where(there)})"
-                    f"{_no_licence_lifts(item)}"
+                text=text(
+                    "reason.goods.destination_ban",
+                    item=item.item_no,
+                    hs=item.hs_code,
+                    category=entry.category,
+                    entry=hit.label_text(),
+                    how=hit.how_text(),
+                    countries=[Country(c) for c in sorted(entry.banned_destinations)],
+                    since=since,
+                    where=_where(there),
+                    licence=_no_licence_lifts(item),
                 ),
                 evidence={**hit.evidence(), "banned_places": there},
             )
@@ -293,11 +323,17 @@ def goods_defence_suspension(
                 code=rule.id,
                 severity=_severity(rule, hit.certain),
                 item_no=item.item_no,
-                message=(
-                    f"Item {item.item_no} (HS {item.hs_code}) is {hit.entry.category} under "
-                    f"{hit.label()}{hit.how()}: exports from {country_name(country)} are "
-                    f"suspended from {_window_text(window)} (suspension {name}), "
-                    f"and no licence lifts a suspension{_no_licence_lifts(item)}"
+                text=text(
+                    "reason.goods.defence_suspension",
+                    item=item.item_no,
+                    hs=item.hs_code,
+                    category=hit.entry.category,
+                    entry=hit.label_text(),
+                    how=hit.how_text(),
+                    country=Country(country),
+                    window=_window_text(window),
+                    suspension=name,
+                    licence=_no_licence_lifts(item),
                 ),
                 evidence={
                     **hit.evidence(),
@@ -380,20 +416,31 @@ def licence_catch_all(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> I
                 parties.append({"role": role, **flag})
     if not parties:
         return
-    who = "; ".join(
-        f"{role_name(p['role'])} {p['query_name']!r} is {p['basis']} ({p['entity_name']!r} on "
-        f"{p['list']}, score {p['score']:.2f})"
-        for p in parties
+    who = Joined(
+        tuple(
+            text(
+                "reason.part.catch_all_party",
+                role=role_text(p["role"]),
+                party=p["query_name"],
+                basis=text(
+                    "reason.part.military_end_user"
+                    if p["basis"] == "military end user"
+                    else "reason.part.listed"
+                ),
+                entity=p["entity_name"],
+                list=p["list"],
+                score=float(p["score"]),
+            )
+            for p in parties
+        ),
+        "list.semicolon",
     )
     for item in unlisted:
         yield Reason(
             code=rule.id,
             severity=rule.severity,
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} (HS {item.hs_code}) is on no control list but needs a "
-                f"licence under catch-all control: {who}; no licence number is declared"
-            ),
+            text=text("reason.licence.catch_all", item=item.item_no, hs=item.hs_code, parties=who),
             evidence={"procedure": decl.procedure, "parties": parties},
         )
 
@@ -431,27 +478,48 @@ def party_sanctioned(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> It
                         for program in (sanction.get("program") or ["?"])
                     }
                 )
+                how: Text
                 if match.method == "identifier+name":
-                    how = f"by identifier {identifier!r} and as {match.matched!r}"
+                    how = text(
+                        "reason.part.by_identifier_and_name",
+                        identifier=identifier,
+                        matched=match.matched,
+                    )
                 elif match.method == "identifier":
-                    how = f"by identifier {match.matched!r}"
+                    how = text("reason.part.by_identifier", identifier=match.matched)
+                elif match.matched != match.caption:
+                    how = text("reason.part.as_name", matched=match.matched)
                 else:
-                    how = f"as {match.matched!r}" if match.matched != match.caption else "by name"
-                message = (
-                    f"{role_name(role).capitalize()} {party.name!r} "
-                    f"{'matches' if strong else 'may match'} listed {match.schema.lower()} "
-                    f"{match.caption!r} {how} (score {match.score:.2f})"
+                    how = text("reason.part.by_name")
+                schema = f"schema.{match.schema}"
+                message = text(
+                    "reason.party.sanctioned" if strong else "reason.party.sanctioned.maybe",
+                    role=role_text(role),
+                    party=party.name,
+                    schema=text(schema) if has(schema) else match.schema.lower(),
+                    entity=match.caption,
+                    how=how,
+                    score=float(match.score),
                 )
                 if hidden is not None:  # kept in the file, without effect on the corridor
-                    message = (
-                        f"{role_name(role).capitalize()} {party.name!r} was matched with listed "
-                        f"{match.caption!r} (score {match.score:.2f}): a false hit set aside by "
-                        f"{hidden.label()}"
+                    message = text(
+                        "reason.party.sanctioned.suppressed",
+                        role=role_text(role),
+                        party=party.name,
+                        entity=match.caption,
+                        score=float(match.score),
+                        suppression=text(
+                            "reason.part.suppression",
+                            id=hidden.id,
+                            user=hidden.created_by,
+                            until=hidden.expires_at.date().isoformat(),
+                            why=hidden.reason,
+                        ),
                     )
                 yield Reason(
                     code=rule.id,
                     severity="low" if hidden else rule.severity if strong else "medium",
-                    message=message,
+                    text=message,
                     evidence={
                         "role": role,
                         "query_name": party.name,
@@ -486,14 +554,22 @@ def route_hub_to_russia(decl: Declaration, ctx: ScreeningContext, rule: Rule) ->
     ]
     if not found:
         return
-    who = ", ".join(
-        f"{role_name(f['role'])} {f['name']!r} in {country_name(f['country'])}" for f in found
-    )
+    who = [
+        text(
+            "reason.part.party_in",
+            role=role_text(f["role"]),
+            party=f["name"],
+            country=Country(f["country"]),
+        )
+        for f in found
+    ]
     yield Reason(
         code=rule.id,
         severity=rule.severity,
-        message=(
-            f"Declared to {country_name(decl.country_of_destination)}, a transit hub, but the {who}"
+        text=text(
+            "reason.route.hub_to_russia",
+            destination=Country(decl.country_of_destination),
+            parties=who,
         ),
         evidence={"destination": decl.country_of_destination, "parties": found},
     )
@@ -516,10 +592,14 @@ def goods_description_mismatch(
             yield Reason(
                 code=rule.id,
                 severity=rule.severity,
-                message=(
-                    f"Item {item.item_no} is described as {item.description!r} ({term!r}: "
-                    f"{entry.what}) but declared under HS {item.hs_code}, which no control list "
-                    f"names; such goods belong under {', '.join(entry.codes)}"
+                text=text(
+                    "reason.goods.description_mismatch",
+                    item=item.item_no,
+                    description=item.description,
+                    term=term,
+                    what=entry.what,
+                    hs=item.hs_code,
+                    codes=list(entry.codes),
                 ),
                 item_no=item.item_no,
                 evidence={
@@ -546,13 +626,23 @@ def party_address_match(decl: Declaration, ctx: ScreeningContext, rule: Rule) ->
         for listed, ratio in ctx.addresses.match(address, float(params["min_ratio"]))[:1]:
             own = listed.address_only
             severity = rule.severity if own else str(params["party_address_severity"])
-            whose = "listed on its own" if own else f"the address of listed {listed.caption!r}"
+            whose = (
+                text("reason.part.listed_on_its_own")
+                if own
+                else text("reason.part.address_of", entity=listed.caption)
+            )
             yield Reason(
                 code=rule.id,
                 severity=severity,
-                message=(
-                    f"{role_name(role).capitalize()} {party.name!r} is at {address!r}, which is "
-                    f"{whose} on {listed.list_id} ({listed.text!r}, {ratio:.0f} % alike)"
+                text=text(
+                    "reason.party.address_match",
+                    role=role_text(role),
+                    party=party.name,
+                    address=address,
+                    whose=whose,
+                    list=listed.list_id,
+                    listed=listed.text,
+                    ratio=float(ratio),
                 ),
                 evidence={
                     "role": role,

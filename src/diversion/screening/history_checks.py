@@ -10,6 +10,7 @@ from typing import Any
 
 from diversion.declarations import Declaration, Item
 from diversion.goods import ControlLists
+from diversion.i18n import text
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
@@ -104,11 +105,17 @@ def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
             days = (decl.declared_at - line.declared_at).days
             ties = _ties(ctx, exporter.name, exporter.id, line.counterparty)
             related = (
-                "; the exporter's people are related to the supplier's: "
-                + ", ".join(
-                    f"{ctx.network.caption(t['person'])} – {t['tie']} – "
-                    f"{ctx.network.caption(t['relative'])}"
-                    for t in ties
+                text(
+                    "reason.part.related_people",
+                    ties=[
+                        text(
+                            "reason.part.tie",
+                            person=ctx.network.caption(t["person"]),
+                            tie=t["tie"],
+                            relative=ctx.network.caption(t["relative"]),
+                        )
+                        for t in ties
+                    ],
                 )
                 if ties and ctx.network is not None
                 else ""
@@ -117,12 +124,22 @@ def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
                 code=rule.id,
                 severity=rule.severity,
                 item_no=item.item_no,
-                message=(
-                    f"Item {item.item_no}: {item.quantity} {item.unit or ''} of HS "
-                    f"{item.hs_code[:6]} go to {decl.consignee.name!r} "
-                    f"({decl.consignee.country}) {days} days after {exporter.name!r} received "
-                    f"{line.quantity} {line.unit or ''} of it from {line.counterparty!r} "
-                    f"({line.counterparty_country}) in {line.declaration_id}{related}"
+                text=text(
+                    "reason.flow.pass_through",
+                    item=item.item_no,
+                    quantity=str(item.quantity),
+                    unit=item.unit or "",
+                    hs6=item.hs_code[:6],
+                    consignee=decl.consignee.name,
+                    consignee_country=decl.consignee.country,
+                    count=days,
+                    exporter=exporter.name,
+                    received=str(line.quantity),
+                    received_unit=line.unit or "",
+                    supplier=line.counterparty,
+                    supplier_country=line.counterparty_country,
+                    declaration=line.declaration_id,
+                    related=related,
                 ),
                 evidence={
                     "received": _line(line),
@@ -155,15 +172,18 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
     since = history.first_day(exporter.name, exporter.id, decl, _controlled_lines(ctx.goods))
     ever_controlled = since is not None and since < decl.declared_at
     if not ever_controlled and span >= int(params["min_history_days"]):
-        codes = ", ".join(item.hs_code for item in controlled)
+        codes = [item.hs_code for item in controlled]
         past = history.of_party(exporter.name, exporter.id, decl, strict=True)
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=(
-                f"{exporter.name!r} ships controlled goods ({codes}) for the first time "
-                f"after {span} days and {count} goods lines of other trade (since "
-                f"{first.isoformat()})"
+            text=text(
+                "reason.party.sudden_new_line",
+                exporter=exporter.name,
+                codes=codes,
+                count=span,
+                lines=text("reason.part.goods_lines", count=count),
+                since=first.isoformat(),
             ),
             evidence={
                 "kind": "first controlled goods",
@@ -195,11 +215,17 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
                 code=rule.id,
                 severity=rule.severity,
                 item_no=item.item_no,
-                message=(
-                    f"Item {item.item_no}: {item.value} {item.currency} of HS {item.hs_code[:6]} "
-                    f"is {times:.1f} times {exporter.name!r}'s usual "
-                    f"{usual:.0f} {item.currency} per shipment ({found.shipments} earlier "
-                    f"shipments in {params['baseline_days']} days)"
+                text=text(
+                    "reason.party.sudden_new_line.volume",
+                    item=item.item_no,
+                    value=str(item.value),
+                    currency=item.currency,
+                    hs6=item.hs_code[:6],
+                    times=f"{times:.1f}",
+                    exporter=exporter.name,
+                    usual=f"{usual:.0f}",
+                    count=found.shipments,
+                    days=text("reason.part.days", count=int(params["baseline_days"])),
                 ),
                 evidence={
                     "kind": "volume",
@@ -251,17 +277,25 @@ def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
         ratio = mine / reference
         if ratio <= factor and ratio >= 1 / factor:
             continue
-        side = "above" if ratio > 1 else "below"
-        where = "this route" if basis == "route" else "all routes"
+        side = text("reason.part.above" if ratio > 1 else "reason.part.below")
+        where = text("reason.part.this_route" if basis == "route" else "reason.part.all_routes")
         yield Reason(
             code=rule.id,
             severity=rule.severity,
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no}: {mine:.2f} {item.currency} per {item.unit or 'unit'} of HS "
-                f"{item.hs_code[:6]} is {ratio:.1f} times the median {reference:.2f} of "
-                f"{len(values)} earlier shipments on {where} "
-                f"({side} the reference by more than {factor}×)"
+            text=text(
+                "reason.price.unit_value_anomaly",
+                item=item.item_no,
+                unit_value=f"{mine:.2f}",
+                currency=item.currency,
+                unit=item.unit or text("reason.part.unit"),
+                hs6=item.hs_code[:6],
+                times=f"{ratio:.1f}",
+                median=f"{reference:.2f}",
+                count=len(values),
+                where=where,
+                side=side,
+                factor=str(factor),
             ),
             evidence={
                 "unit_value": str(round(mine, 4)),

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from diversion.declarations import Declaration
+from diversion.i18n import text
 from diversion.licences.assess import CODES, UNKNOWN, assess
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
 
 LicenceCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
-EMPTY_HINT = " (the register is empty: add licences with `diversion licences import`)"
 
 
 def _check(code: str) -> LicenceCheck:
@@ -28,14 +28,14 @@ def _check(code: str) -> LicenceCheck:
         for finding in assess(decl, register.get).findings:
             if finding.code != code:
                 continue
-            message = finding.message
+            message = finding.text
             if code == UNKNOWN and len(register) == 0:
-                message += EMPTY_HINT
+                message = text("reason.licence.unknown.empty_register", message=message)
             yield Reason(
                 code=rule.id,
                 severity=rule.severity,
                 item_no=finding.item_no,
-                message=message,
+                text=message,
                 evidence={
                     **finding.evidence,
                     "register": reference.id,

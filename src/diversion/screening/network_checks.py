@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from diversion.declarations import Declaration
+from diversion.i18n import Joined, Text, has, text
 from diversion.network.bin import BinError, parse_bin
 from diversion.network.graph import contacts_of
 from diversion.network.ownership import RULES, describe_path
 from diversion.network.sectors import unrelated_sectors
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
-from diversion.screening.decision import Reason, role_name
+from diversion.screening.decision import Reason, role_text
 
 NetworkCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
 
@@ -52,13 +53,18 @@ def owned_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
         owners = {
             root: [link.to_dict() for link in network.links.get(root, ())] for root in sorted(roots)
         }
-        rules_met = ", ".join(RULES[v].title for v in met)
+        rules_met = [
+            text(f"ownership.{v}") if has(f"ownership.{v}") else RULES[v].title for v in met
+        ]
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=(
-                f"{role_name(role).capitalize()} {party.name!r} is owned by listed persons "
-                f"({rules_met}): {'; '.join(chains[:3])}"
+            text=text(
+                "reason.network.owned_by_listed",
+                role=role_text(role),
+                party=party.name,
+                rules=rules_met,
+                chains=Joined(tuple(chains[:3]), "list.semicolon"),
             ),
             evidence={
                 "role": role,
@@ -93,6 +99,7 @@ def controlled_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -
                         "officer_id": person,
                         "post": post.role,
                         "why": "the officer is listed",
+                        "why_text": text("reason.part.officer_listed"),
                         "links": [link.to_dict() for link in network.links[person]],
                     }
                 )
@@ -101,30 +108,46 @@ def controlled_by_listed(decl: Declaration, ctx: ScreeningContext, rule: Rule) -
                 if other.organization == entity_id:
                     continue
                 if owned.blocked(other.organization):
-                    why = (
-                        "listed"
+                    why = text(
+                        "reason.part.listed"
                         if other.organization in network.links
-                        else "owned by listed persons"
+                        else "reason.part.owned_by_listed"
+                    )
+                    why_text = text(
+                        "reason.part.officer_elsewhere",
+                        post=other.role,
+                        firm=network.caption(other.organization),
+                        why=why,
                     )
                     found.append(
                         {
                             "officer": network.caption(person),
                             "officer_id": person,
                             "post": post.role,
-                            "why": f"also {other.role} of {network.caption(other.organization)}, "
-                            f"which is {why}",
+                            "why": why_text.render(capital=False),
+                            "why_text": why_text,
                             "other_firm": other.organization,
                         }
                     )
         if not found:
             continue
-        what = "; ".join(f"{f['post']} {f['officer']}: {f['why']}" for f in found[:3])
+        what = Joined(
+            tuple(
+                text("reason.part.officer", post=f["post"], officer=f["officer"], why=f["why_text"])
+                for f in found[:3]
+            ),
+            "list.semicolon",
+        )
+        for f in found:
+            del f["why_text"]
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=(
-                f"{role_name(role).capitalize()} {party.name!r} shares officers with listed "
-                f"parties: {what}"
+            text=text(
+                "reason.network.controlled_by_listed",
+                role=role_text(role),
+                party=party.name,
+                what=what,
             ),
             evidence={
                 "role": role,
@@ -159,41 +182,45 @@ def new_company(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterato
             continue
         identifier = getattr(party, "id", None)
         born: date | None = None
-        source = ""
+        source: Text | str = ""
         if network is not None:
             for entity_id in network.find(party.name, identifier):
                 born = network.incorporated(entity_id)
                 if born is not None:
-                    source = f"registry ({network.caption(entity_id)})"
+                    source = text("reason.part.from_registry", entity=network.caption(entity_id))
                     break
         if born is None and identifier and params.get("read_bin", True) and party.country == "KZ":
             try:
                 born = parse_bin(identifier, today=decl.declared_at).formed
-                source = f"BIN {identifier} (formed {born:%Y-%m})"
+                source = text("reason.part.from_bin", bin=identifier, formed=f"{born:%Y-%m}")
             except BinError:
                 born = None
         if born is None:
             continue
-        reasons = []
+        reasons: list[Text] = []
         if born > after:
-            reasons.append(f"incorporated after {after.isoformat()}")
+            reasons.append(text("reason.part.incorporated_after", date=after.isoformat()))
         if born > young:
             age = (decl.declared_at - born).days
-            reasons.append(f"{age} days old on the declaration date")
+            reasons.append(text("reason.part.days_old", count=age))
         if not reasons:
             continue
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=(
-                f"{role_name(role).capitalize()} {party.name!r} was incorporated on "
-                f"{born.isoformat()} ({source}): {' and '.join(reasons)}"
+            text=text(
+                "reason.party.new_company",
+                role=role_text(role),
+                party=party.name,
+                date=born.isoformat(),
+                source=source,
+                why=Joined(tuple(reasons), "list.and"),
             ),
             evidence={
                 "role": role,
                 "query_name": party.name,
                 "incorporated": born.isoformat(),
-                "source": source,
+                "source": source.render(capital=False) if isinstance(source, Text) else source,
                 "incorporated_after": after.isoformat(),
                 "min_age_days": int(params["min_age_days"]),
             },
@@ -266,15 +293,24 @@ def shared_officer(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iter
         if not shared:
             continue
         reported.add(entity_id)
-        what = "; ".join(
-            f"{'founder/officer ' + s['value'] if s['what'] == 'person' else s['value']} "
-            f"with {s['with_role'].replace('_', ' ')} {s['with_name']}"
-            for s in shared[:3]
+        what = Joined(
+            tuple(
+                text(
+                    "reason.part.shared_person" if s["what"] == "person" else "reason.part.shared",
+                    value=s["value"],
+                    role=role_text(s["with_role"].replace(" ", "_")),
+                    name=s["with_name"],
+                )
+                for s in shared[:3]
+            ),
+            "list.semicolon",
         )
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=f"{role_name(role).capitalize()} {party.name!r} shares {what}",
+            text=text(
+                "reason.network.shared_officer", role=role_text(role), party=party.name, what=what
+            ),
             evidence={
                 "role": role,
                 "query_name": party.name,
@@ -306,16 +342,28 @@ def sector_mismatch(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             if sector is None:
                 continue
             code, title = sector
-            goods = "; ".join(
-                f"item {item.item_no} HS {item.hs_code} ({hits[0].entry.category})"
-                for item, hits in controlled
+            goods = Joined(
+                tuple(
+                    text(
+                        "reason.part.item_goods",
+                        item=item.item_no,
+                        hs=item.hs_code,
+                        category=hits[0].entry.category,
+                    )
+                    for item, hits in controlled
+                ),
+                "list.semicolon",
             )
             yield Reason(
                 code=rule.id,
                 severity=rule.severity,
-                message=(
-                    f"{role_name(role).capitalize()} {party.name!r} is registered for activity "
-                    f"{activity} ({title}) and trades controlled goods: {goods}"
+                text=text(
+                    "reason.party.sector_mismatch",
+                    role=role_text(role),
+                    party=party.name,
+                    activity=activity,
+                    title=title,
+                    goods=goods,
                 ),
                 evidence={
                     "role": role,
@@ -350,10 +398,14 @@ def mass_address(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
         yield Reason(
             code=rule.id,
             severity=rule.severity,
-            message=(
-                f"{role_name(role).capitalize()} {party.name!r} is registered at {address!r} with "
-                f"{len(others)} other companies ({', '.join(others[:3])}"
-                f"{' ...' if len(others) > 3 else ''})"
+            text=text(
+                "reason.party.mass_address",
+                role=role_text(role),
+                party=party.name,
+                address=address,
+                count=len(others),
+                companies=others[:3],
+                more=" ..." if len(others) > 3 else "",
             ),
             evidence={
                 "role": role,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from diversion.declarations import Declaration
+from diversion.i18n import text
 from diversion.rules import Rule
 from diversion.screening.decision import Reason
 
@@ -22,10 +23,7 @@ def red_flags(decl: Declaration, reasons: Sequence[Reason], rule: Rule) -> Itera
     yield Reason(
         code=rule.id,
         severity=rule.severity,
-        message=(
-            f"{len(found)} independent red flags on one declaration (stop at {needed}): "
-            f"{', '.join(found)}"
-        ),
+        text=text("reason.policy.red_flags", count=len(found), at_least=needed, codes=found),
         evidence={"red_flags": found, "at_least": needed},
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from diversion.declarations import Declaration
+from diversion.i18n import text
 from diversion.licences.model import licence_key
 from diversion.rules import Rule
 from diversion.screening.decision import Reason
@@ -45,12 +46,11 @@ def mark_overruled(
             reason = replace(reason, evidence={**reason.evidence, "overrides": overrides})
         elif by and reason.code.startswith("licence.") and "licence_no" in reason.evidence:
             names = sorted(by)
+            overruled = text("reason.overruled", message=reason.text or reason.message, rules=names)
             reason = replace(
                 reason,
-                message=(
-                    f"{reason.message} (overruled by {', '.join(names)}: no licence lifts a "
-                    "ban or suspension)"
-                ),
+                message=overruled.render(),
+                text=overruled,
                 evidence={**reason.evidence, "overruled_by": names},
             )
         marked.append(reason)

@@ -86,6 +86,7 @@ def keep(
             decision=payload,
             screened_at=now,
             version=version,
+            corridor=decision.corridor,
         )
     )
     return version
@@ -155,6 +156,16 @@ class DeclarationRecords:
                 )
                 for r in rows
             ]
+
+    def bodies(self, declaration_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Some stored declarations, as JSON, by id (a queue page's, in one statement)."""
+        if not declaration_ids:
+            return {}
+        query = select(
+            ScreenedDeclarationRow.declaration_id, ScreenedDeclarationRow.declaration
+        ).where(ScreenedDeclarationRow.declaration_id.in_(declaration_ids))
+        with self.store.read() as session:
+            return {found: body for found, body in session.execute(query)}
 
     def __len__(self) -> int:
         with self.store.read() as session:

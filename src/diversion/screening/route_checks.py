@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from diversion.countries import country_name
 from diversion.declarations import Declaration, Item
+from diversion.i18n import Country, Joined, Text, text
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
-from diversion.screening.decision import Reason, role_name
+from diversion.screening.decision import Reason, role_text
 from diversion.screening.imports import ImportLine
 
 RouteCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
@@ -53,14 +53,21 @@ def _total(lines: list[ImportLine]) -> Decimal:
     return sum((line.quantity for line in lines), Decimal(0))
 
 
-def _documents(lines: list[ImportLine]) -> str:
-    shown = ", ".join(
-        f"{line.document_no} of {line.date.isoformat()} ({line.quantity}"
-        f"{' ' + line.unit if line.unit else ''}, dispatched from {line.dispatch}, made in "
-        f"{line.manufacture})"
+def _documents(lines: list[ImportLine]) -> Text:
+    shown = [
+        text(
+            "reason.part.import_document",
+            document=line.document_no,
+            date=line.date.isoformat(),
+            quantity=str(line.quantity),
+            unit=" " + line.unit if line.unit else "",
+            dispatch=line.dispatch,
+            manufacture=line.manufacture,
+        )
         for line in lines[:3]
-    )
-    return shown + (f" and {len(lines) - 3} more" if len(lines) > 3 else "")
+    ]
+    more = text("reason.part.and_more", count=len(lines) - 3) if len(lines) > 3 else ""
+    return text("reason.part.import_documents", documents=shown, more=more)
 
 
 def _quantities(item: Item, linked: list[ImportLine], counted: list[ImportLine]) -> dict[str, str]:
@@ -99,7 +106,10 @@ def imported_from_coalition(
     places = _banned_places(decl, ctx, params)
     if not places:
         return
-    where = ", ".join(f"{role_name(p['role'])} in {country_name(p['country'])}" for p in places)
+    where = [
+        text("reason.part.role_in", role=role_text(p["role"]), country=Country(p["country"]))
+        for p in places
+    ]
     day = decl.declared_at
     dispatch_group = ctx.country_groups[params["dispatch_group"]]
     manufacture_group = ctx.country_groups[params["manufacture_group"]]
@@ -132,25 +142,33 @@ def imported_from_coalition(
         quantities = _quantities(item, linked, counted)
         certain = Decimal(quantities["quantity_at_least"]) > 0
         severity = rule.severity if certain else str(params["uncertain_severity"])
-        how = "" if certain else ", though the exporter's other imports could supply it all"
+        how = "" if certain else text("reason.part.other_imports_could_supply")
 
-        why = " and ".join(
-            f"{what} {', '.join(country_name(code) for code in codes)} ({group_id})"
-            for what, codes, group_id in (
-                ("imported from", countries.get("dispatch"), dispatch_group.id),
-                ("made in", countries.get("manufacture"), manufacture_group.id),
-            )
-            if codes
+        why = Joined(
+            tuple(
+                text(what, countries=[Country(code) for code in codes], group=group_id)
+                for what, codes, group_id in (
+                    ("reason.part.imported_from", countries.get("dispatch"), dispatch_group.id),
+                    ("reason.part.made_in", countries.get("manufacture"), manufacture_group.id),
+                )
+                if codes
+            ),
+            "list.and",
         )
         yield Reason(
             code=rule.id,
             severity=severity,
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} (HS {item.hs_code}, declared origin "
-                f"{item.country_of_origin}) goes to a banned destination ({where}), and "
-                f"{decl.exporter.name!r} imported it under {_documents(counted)}: goods "
-                f"{why} may not be re-exported to Russia or Belarus{how}"
+            text=text(
+                "reason.route.imported_from_coalition",
+                item=item.item_no,
+                hs=item.hs_code,
+                origin=item.country_of_origin,
+                where=where,
+                exporter=decl.exporter.name,
+                documents=_documents(counted),
+                why=why,
+                how=how,
             ),
             evidence={
                 "imports": [
@@ -186,11 +204,14 @@ def origin_mismatch(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
             code=rule.id,
             severity=rule.severity,
             item_no=item.item_no,
-            message=(
-                f"Item {item.item_no} (HS {item.hs_code}) is declared to originate in "
-                f"{country_name(item.country_of_origin)}, but {decl.exporter.name!r} imported "
-                f"it made in {', '.join(country_name(c) for c in made)} under "
-                f"{_documents(counted)}"
+            text=text(
+                "reason.route.origin_mismatch",
+                item=item.item_no,
+                hs=item.hs_code,
+                origin=Country(item.country_of_origin),
+                exporter=decl.exporter.name,
+                made=[Country(c) for c in made],
+                documents=_documents(counted),
             ),
             evidence={
                 "declared_origin": item.country_of_origin,

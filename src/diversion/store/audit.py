@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -119,14 +119,25 @@ class AuditLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def entries(self, subject: str | None = None, kind: str | None = None) -> Iterator[Entry]:
+    def entries(
+        self,
+        subject: str | None = None,
+        kind: str | None = None,
+        kinds: Iterable[str] | None = None,
+        upto: int | None = None,
+    ) -> Iterator[Entry]:
+        """The entries in order, read in batches (a log of millions is not held in memory)."""
         with self.store.read() as session:
             query = select(AuditRow).order_by(AuditRow.seq)
             if subject is not None:
                 query = query.where(AuditRow.subject == subject)
             if kind is not None:
                 query = query.where(AuditRow.kind == kind)
-            for row in session.scalars(query):
+            if kinds is not None:
+                query = query.where(AuditRow.kind.in_(list(kinds)))
+            if upto is not None:
+                query = query.where(AuditRow.seq <= upto)
+            for row in session.scalars(query.execution_options(yield_per=1000)):
                 yield Entry(
                     row.seq,
                     row.at,
@@ -139,10 +150,13 @@ class AuditLog:
                 )
 
     def verify(self) -> tuple[int, list[Problem]]:
-        """Recompute the chain: the number of entries, and every break found."""
+        """Recompute the chain: the number of entries, and every break found. The head is read
+        first and the chain up to it checked, so an entry appended meanwhile is not taken for
+        a removed one; entries past the head at the end are reported."""
         problems: list[Problem] = []
+        head_seq, head_hash = self._head()
         previous, expected_seq, count = GENESIS, 1, 0
-        for entry in self.entries():
+        for entry in self.entries(upto=head_seq):
             count += 1
             if entry.seq != expected_seq:
                 problems.append(Problem(entry.seq, f"expected entry {expected_seq}: removed"))
@@ -160,14 +174,22 @@ class AuditLog:
             if digest != entry.hash:
                 problems.append(Problem(entry.seq, "its content was changed after it was written"))
             previous, expected_seq = entry.hash, entry.seq + 1
-        with self.store.read() as session:
-            head = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one()
-        if (head.seq, head.hash) != (expected_seq - 1, previous):
+        if (head_seq, head_hash) != (expected_seq - 1, previous):
             problems.append(
                 Problem(
-                    head.seq,
-                    f"the log ends at entry {expected_seq - 1}, but {head.seq} "
+                    head_seq,
+                    f"the log ends at entry {expected_seq - 1}, but {head_seq} "
                     "entries were written: the newest were removed",
                 )
             )
+        last, _ = self._head()
+        with self.store.read() as session:
+            beyond = session.scalars(select(AuditRow.seq).where(AuditRow.seq > last)).all()
+        for seq in beyond:
+            problems.append(Problem(seq, f"past the head (entry {last}): added behind the log"))
         return count, problems
+
+    def _head(self) -> tuple[int, str]:
+        with self.store.read() as session:
+            head = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one()
+            return head.seq, head.hash

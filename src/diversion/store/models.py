@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
@@ -228,6 +228,8 @@ class ScreenedDeclarationRow(Base):
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # the decision's corridor, beside the day for the dashboard (index on both: migration 0008)
+    corridor: Mapped[str | None] = mapped_column(String(10))
 
 
 class DeclarationVersionRow(Base):
@@ -277,20 +279,45 @@ class UserRow(Base):
 
 
 class CaseRow(Base):
-    """A yellow or red declaration an officer has to decide: one case per declaration."""
+    """A yellow or red declaration an officer has to decide: one case per declaration.
+
+    The row is narrow (what the queue filters and sorts by); the decision, some 20 kB of
+    evidence, is in `case_decisions`, loaded with the row, so that reading the queue's pages
+    never reads the decisions of the cases it skips (migration 0008)."""
 
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     declaration_id: Mapped[str] = mapped_column(String(140), unique=True)
     verdict: Mapped[str] = mapped_column(String(10))
-    corridor: Mapped[str] = mapped_column(String(10))
+    corridor: Mapped[str] = mapped_column(String(10), index=True)
     status: Mapped[str] = mapped_column(String(30), index=True)
-    assignee: Mapped[str | None] = mapped_column(String(60))
-    decision: Mapped[dict[str, Any]] = mapped_column(JSON)  # the screening that opened it
+    assignee: Mapped[str | None] = mapped_column(String(60), index=True)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     proposed_by: Mapped[str | None] = mapped_column(String(60))  # of a pending proposal
+    # what the queue is filtered by (store/case_index.py): folded party names, reason codes,
+    # the declaration's day, its HS codes, and the words a search looks in
+    parties: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reason_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    declared_at: Mapped[date | None] = mapped_column(Date, index=True)
+    hs_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decision_row: Mapped[CaseDecisionRow] = relationship(lazy="selectin", cascade="all")
+
+    @property
+    def decision(self) -> dict[str, Any]:
+        """The case's current decision (the screening that opened it, or the latest)."""
+        return self.decision_row.decision
+
+
+class CaseDecisionRow(Base):
+    """A case's current decision, every reason with its evidence, apart from the queue's row."""
+
+    __tablename__ = "case_decisions"
+
+    case_id: Mapped[int] = mapped_column(Integer, ForeignKey("cases.id"), primary_key=True)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class CaseActionRow(Base):

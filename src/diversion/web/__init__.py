@@ -1,1 +1,1 @@
-"""The analysts' web application: server-rendered pages (pages.py) in English and Russian."""
+"""The analysts' web application: server-rendered pages (views/) in English, Russian and Kazakh."""

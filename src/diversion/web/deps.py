@@ -20,7 +20,7 @@ from diversion.cases.users import User, Users
 from diversion.home import Home
 from diversion.service.screening import ScreeningService
 from diversion.store import Store
-from diversion.web.i18n import LANGUAGES, translator
+from diversion.web.i18n import LANGUAGES, choose, helpers
 
 SESSION_COOKIE = "diversion_session"
 LANGUAGE_COOKIE = "diversion_lang"
@@ -68,8 +68,8 @@ class LoginRequired(Exception):
 
 
 def language(request: Request) -> str:
-    chosen = request.cookies.get(LANGUAGE_COOKIE, "en")
-    return chosen if chosen in LANGUAGES else "en"
+    """The reader's language: the one they chose (cookie), else their browser's."""
+    return choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
 
 
 def session_user(request: Request) -> tuple[User, str]:
@@ -95,7 +95,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     except LoginRequired:
         signed = None
     page = _templates.get_template(template).render(
-        t=translator(lang),
+        **helpers(lang),
         lang=lang,
         languages=LANGUAGES,
         user=signed[0] if signed else None,

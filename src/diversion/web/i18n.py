@@ -1,35 +1,54 @@
-"""The web pages' strings, from message catalogs (messages/*.yml), in English and Russian."""
+"""The web pages' strings: the shared gettext catalogs of `diversion.i18n`, in English, Russian
+and Kazakh, and the page's language: the reader's choice (a cookie set by /app/lang/<code>),
+else the browser's `Accept-Language`, else English."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from diversion.reference import load_yaml, package_file
+from diversion.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    best_language,
+    has,
+    message_ids,
+    missing,
+    pattern,
+    stored,
+    translator,
+)
 
-LANGUAGES = ("en", "ru")
+__all__ = ["LANGUAGES", "catalog", "check_catalogs", "choose", "helpers", "translator"]
 
 
-@cache
 def catalog(language: str) -> dict[str, str]:
-    data = load_yaml(package_file("diversion.web", f"messages/{language}.yml"))
-    return {str(key): str(value) for key, value in data.items()}
+    """Every message id of a language with its wording (a plural one in its plural form)."""
+    return {key: pattern(language, key, 2) for key in sorted(message_ids(language))}
 
 
 def check_catalogs() -> list[str]:
     """Keys one catalog has and another lacks: a page must never show a raw key."""
-    english = set(catalog("en"))
-    return [
-        f"{language}: {key} is missing"
-        for language in LANGUAGES
-        for key in sorted(english - set(catalog(language)))
-    ]
+    return missing()
 
 
-def translator(language: str) -> Callable[..., str]:
-    strings = catalog(language if language in LANGUAGES else "en")
+def choose(cookie: str | None, accept_language: str | None) -> str:
+    if cookie in LANGUAGES:
+        return str(cookie)
+    return best_language(accept_language) or DEFAULT_LANGUAGE
 
-    def t(key: str, **fields: object) -> str:
-        return strings[key].format(**fields) if fields else strings[key]
 
-    return t
+def helpers(language: str) -> dict[str, Callable[..., str]]:
+    """What templates call: `t(id, **params)`; `tv(kind, value)`, a value of a closed set
+    (corridor, severity, role) in the language, or the value itself when the catalog has no
+    word for it; `said(reason)`, a stored reason's message in the language."""
+    t = translator(language)
+
+    def tv(kind: str, value: Any) -> str:
+        key = f"{kind}.{value}"
+        return t(key) if has(key) else str(value if value is not None else "")
+
+    def said(reason: Mapping[str, Any]) -> str:
+        return stored(language, reason) if reason else ""
+
+    return {"t": t, "tv": tv, "said": said}

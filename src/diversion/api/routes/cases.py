@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from diversion.api import schemas
 from diversion.api.deps import Analyst, CaseId, StoreDep, Viewer
-from diversion.cases.workflow import Case, Cases, workflow
+from diversion.api.paging import Limit, Offset, link_headers
+from diversion.cases.workflow import AGES, SORTS, Case, CaseFilter, Cases, workflow
 
 router = APIRouter()
 
@@ -29,20 +31,98 @@ def _case(case: Case, actions: list[Any] | None = None) -> schemas.CaseOut:
     )
 
 
+SORT_PATTERN = "^-?(" + "|".join(SORTS) + ")$"
+AGE_PATTERN = "^(" + "|".join(AGES) + ")$"
+
+
 @router.get("/cases", response_model=list[schemas.CaseOut], tags=["cases"])
 def cases_list(
     user: Viewer,
     store: StoreDep,
+    request: Request,
+    response: Response,
     status: Annotated[str | None, Query(max_length=30)] = None,
     corridor: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
     assignee: Annotated[str | None, Query(max_length=60)] = None,
     open_only: bool = True,
+    reason: Annotated[
+        list[str] | None,
+        Query(max_length=10, description="Reason codes the decision has (all of them)."),
+    ] = None,
+    declaration: Annotated[
+        str | None, Query(max_length=140, description="The start of the declaration id.")
+    ] = None,
+    party: Annotated[
+        str | None,
+        Query(max_length=200, description="Part of a party's name; case, accents, script aside."),
+    ] = None,
+    since: Annotated[date | None, Query(description="Opened on or after this day.")] = None,
+    until: Annotated[date | None, Query(description="Opened on or before this day.")] = None,
+    unassigned: Annotated[bool, Query(description="Only cases nobody is assigned.")] = False,
+    age: Annotated[
+        str | None,
+        Query(pattern=AGE_PATTERN, description="How long open: " + ", ".join(AGES) + "."),
+    ] = None,
+    hs: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            pattern=r"^[0-9][0-9. ]*$",
+            description="An HS code of the goods, or its start (8542, 8542.31).",
+        ),
+    ] = None,
+    declared_since: Annotated[
+        date | None, Query(description="Declared on or after this day.")
+    ] = None,
+    declared_until: Annotated[
+        date | None, Query(description="Declared on or before this day.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description=(
+                "Words, each of which must be in the declaration id, a party's name, a goods"
+                " description or manufacturer, or an HS code (case, accents, script aside)."
+            ),
+        ),
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=SORT_PATTERN,
+            description=", ".join(SORTS) + "; - first: descending (newest first).",
+        ),
+    ] = "opened",
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[schemas.CaseOut]:
-    """The queue: open cases oldest first (`open_only=false` for decided ones too)."""
+    """The queue: open cases oldest first (`open_only=false` for decided ones too), a page at
+    a time: the total in X-Total-Count, the next and previous pages in the Link header. The
+    web queue (/app/queue) asks the same `Cases.page` with the same filters."""
     if status is not None and status not in workflow().statuses:
         raise HTTPException(422, f"status must be one of {', '.join(workflow().statuses)}")
-    found = Cases(store).find(status, corridor, assignee, open_only=open_only and not status)
-    return [_case(case) for case in found]
+    wanted = CaseFilter(
+        status,
+        corridor,
+        assignee,
+        open_only=open_only and not status,
+        reasons=tuple(reason or ()),
+        declaration=declaration,
+        party=party,
+        since=since,
+        until=until,
+        sort=sort,
+        unassigned=unassigned,
+        age=age,
+        hs=hs,
+        declared_since=declared_since,
+        declared_until=declared_until,
+        search=q,
+    )
+    page = Cases(store).page(wanted, limit, offset)
+    link_headers(request, response, page)
+    return [_case(case) for case in page.items]
 
 
 @router.get("/cases/{case_id}", response_model=schemas.CaseOut, tags=["cases"])

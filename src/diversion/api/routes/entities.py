@@ -1,38 +1,33 @@
-"""`/entities/{id}` and its neighbours: list entities with all their properties."""
+"""`/entities/{id}` and its neighbours, as yente gives them: list entities with all their
+properties, the entities around them nested, and those neighbours by property with paging."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 
 from diversion.api import schemas
 from diversion.api.deps import ScreeningDep, StoreDep, Viewer
-from diversion.lists.lookup import Found, find_entity
-from diversion.lists.snapshots import ListStore
+from diversion.service import entities as service
 from diversion.service.screening import ScreeningService
 from diversion.store import Store
 
 router = APIRouter()
 
-
-def _entity(entity: Any, dataset: str) -> schemas.Entity:
-    data = entity.to_dict()
-    return schemas.Entity(
-        id=str(entity.id),
-        caption=entity.caption,
-        schema=entity.schema.name,
-        properties=data.get("properties", {}),
-        datasets=[dataset],
-    )
+Limit = Annotated[int, Query(ge=0, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000)]
+Sort = Annotated[list[str], Query(description="Accepted, as yente's; the order is the list's.")]
 
 
-def _find(store: Store, screening: ScreeningService, entity_id: str) -> Found:
-    found = find_entity(ListStore(store), screening.context().sanctions_lists, entity_id)
+def _located(
+    store: Store, screening: ScreeningService, entity_id: str
+) -> tuple[service.Located, dict[str, str | None]]:
+    lists = screening.context().sanctions_lists
+    found = service.locate(store, lists, entity_id)
     if found is None:
         raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
-    return found
+    return found, service.snapshot_times(store, lists)
 
 
 @router.get(
@@ -42,11 +37,17 @@ def _find(store: Store, screening: ScreeningService, entity_id: str) -> Found:
     response_model_by_alias=True,
 )
 def entity(
-    entity_id: str, user: Viewer, store: StoreDep, screening: ScreeningDep
-) -> schemas.Entity:
-    """A list entity with all its properties."""
-    found = _find(store, screening, entity_id)
-    return _entity(found.entity, found.dataset)
+    entity_id: str,
+    user: Viewer,
+    store: StoreDep,
+    screening: ScreeningDep,
+    nested: bool = True,
+) -> Any:
+    """A list entity with all its properties; with `nested` (the default, as yente's) each
+    entity property holds the entity it names, and the entities that point at it (its
+    sanctions, ownerships, directorships, addresses) come under the reverse property."""
+    found, times = _located(store, screening, entity_id)
+    return service.nested_json(found, times) if nested else service.plain_json(found, times)
 
 
 @router.get(
@@ -56,16 +57,45 @@ def entity(
     response_model_by_alias=True,
 )
 def adjacent(
-    entity_id: str, user: Viewer, store: StoreDep, screening: ScreeningDep
-) -> schemas.Adjacent:
-    """The entity, and the entities linked to it, by the property that links them: its
-    sanctions, addresses, owners, directors, and what it points at."""
-    found = _find(store, screening, entity_id)
-    linked: dict[str, list[schemas.Entity]] = defaultdict(list)
-    for other in found.related:
-        for prop, value in other.itervalues():
-            if prop.type.name == "entity" and value == entity_id:
-                linked[prop.reverse.name if prop.reverse else prop.name].append(
-                    _entity(other, found.dataset)
-                )
-    return schemas.Adjacent(entity=_entity(found.entity, found.dataset), adjacent=dict(linked))
+    entity_id: str,
+    user: Viewer,
+    store: StoreDep,
+    screening: ScreeningDep,
+    limit: Limit = 10,
+    offset: Offset = 0,
+    sort: Sort = [],  # noqa: B006  (FastAPI copies query defaults)
+) -> Any:
+    """The entity, and one page (`limit`, `offset`) of the entities around it for each
+    property that links them, with its total."""
+    found, times = _located(store, screening, entity_id)
+    pages = {
+        prop: service.adjacent_page(found, others, times, limit, offset)
+        for prop, others in service.neighbours(found).items()
+    }
+    return {"entity": service.plain_json(found, times), "adjacent": pages}
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent/{prop}",
+    response_model=schemas.Page,
+    tags=["entities"],
+    response_model_by_alias=True,
+)
+def adjacent_by_property(
+    entity_id: str,
+    prop: str,
+    user: Viewer,
+    store: StoreDep,
+    screening: ScreeningDep,
+    limit: Limit = 10,
+    offset: Offset = 0,
+    sort: Sort = [],  # noqa: B006
+) -> Any:
+    """One page of the entities linked to the entity by one property (`sanctions`,
+    `ownershipOwner` ...); 400 for a property its schema lacks."""
+    found, times = _located(store, screening, entity_id)
+    schema_prop = found.entity.schema.get(prop)
+    if schema_prop is None or schema_prop.type.name != "entity":
+        raise HTTPException(400, f"{found.entity.schema.name} has no entity property {prop!r}")
+    others = service.neighbours(found).get(prop, [])
+    return service.adjacent_page(found, others, times, limit, offset)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from diversion.api.deps import StoreDep, Viewer
+from diversion.api.paging import Limit, Offset, link_headers
 from diversion.lists.snapshots import ListStore, Snapshot
 
 router = APIRouter()
@@ -27,17 +28,30 @@ def _snapshot(snapshot: Snapshot | None) -> dict[str, Any] | None:
 
 
 @router.get("/lists", tags=["lists"])
-def lists_index(user: Viewer, store: StoreDep) -> list[dict[str, Any]]:
-    """Every list with its active snapshot and all its snapshots."""
+def lists_index(
+    user: Viewer,
+    store: StoreDep,
+    request: Request,
+    response: Response,
+    active_only: Annotated[bool, Query(description="Only lists with an active snapshot.")] = False,
+    kind: Annotated[str | None, Query(pattern="^(sanctions|registry)$")] = None,
+    name: Annotated[str | None, Query(max_length=100, description="The start of the name.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Every list with its active snapshot and all its snapshots, by name, a page at a time
+    (the total in X-Total-Count, the next and previous pages in the Link header)."""
     listed = ListStore(store)
+    page = listed.page(limit, offset, kind=kind, active_only=active_only, name=name)
+    link_headers(request, response, page)
     return [
         {
-            "list": name,
+            "list": list_name,
             "active": _snapshot(active),
-            "snapshots": [_snapshot(s) for s in listed.snapshots(name)],
+            "snapshots": [_snapshot(s) for s in listed.snapshots(list_name)],
             "count": count,
         }
-        for name, active, count in listed.lists()
+        for list_name, active, count in page.items
     ]
 
 

@@ -23,15 +23,23 @@ router = APIRouter()
     responses={422: {"model": schemas.Problem}},
 )
 def screen(
-    body: dict[str, Any] | list[dict[str, Any]],
+    body: dict[str, Any] | list[Any],  # each entry is checked on its own, below
     user: Analyst,
     screening: ScreeningDep,
     history: Annotated[Literal["store"] | None, Query()] = None,
+    lang: Annotated[
+        Literal["en", "ru", "kk"],
+        Query(
+            description="The language of each reason's `message` (`message_id` and `params` "
+            "are the same in every language)."
+        ),
+    ] = "en",
 ) -> schemas.Screened:
     """Screen one declaration (an object) or a batch (`{"declarations": [...]}` or a list),
     in the JSON Lines form of docs/declarations.md, as `diversion screen` does: with the
     home's rules file, and the batch (with `history=store`, also every declaration
-    screened before) as history. Yellow and red ones open cases."""
+    screened before) as history. Yellow and red ones open cases. Reasons' messages are in
+    English unless `lang` asks for Russian (`ru`) or Kazakh (`kk`)."""
     items = body if isinstance(body, list) else body.get("declarations", [body])
     if not isinstance(items, list) or not items or len(items) > 1000:
         raise HTTPException(422, "send a declaration, or 1 to 1,000 in `declarations`")
@@ -41,10 +49,12 @@ def screen(
         try:
             valid.append(Declaration.model_validate(item))
         except ValidationError as exc:
+            named = item.get("declaration_id") if isinstance(item, dict) else None
             errors.extend(
                 {
                     "declaration": number,
-                    "field": ".".join(str(p) for p in e["loc"]),
+                    "declaration_id": named if isinstance(named, str) else None,
+                    "field": ".".join(str(p) for p in e["loc"]) or "-",
                     "reason": reason_of(e),
                 }
                 for e in exc.errors()
@@ -55,5 +65,7 @@ def screen(
         )
     done = screening.screen(valid, history=history, actor=user.username)
     return schemas.Screened(
-        decisions=[d.to_dict() for d in done.decisions], cases_opened=done.opened, errors=errors
+        decisions=[d.to_dict(lang) for d in done.decisions],
+        cases_opened=done.opened,
+        errors=errors,
     )

@@ -15,9 +15,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from diversion.web.deps import LoginRequired
-from diversion.web.views import cases, declarations, entities, flows, licences, lists, session
+from diversion.web.views import (
+    assets,
+    cases,
+    dashboard,
+    declarations,
+    entities,
+    flows,
+    licences,
+    lists,
+    session,
+)
 
-ROUTERS = (session, cases, declarations, entities, licences, lists, flows)
+ROUTERS = (session, dashboard, cases, declarations, entities, licences, lists, flows, assets)
 
 
 async def to_login(request: Request, _: Exception) -> Response:

@@ -1,13 +1,14 @@
-"""The trade-flow detectors' findings with their charts, and plotly.js served locally."""
+"""The trade-flow detectors' findings with their charts (plotly.js: `views/assets.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from diversion.web.deps import HomeDep, render, session_user
+from diversion.web.views.assets import plotly_src
 
 router = APIRouter()
 
@@ -32,16 +33,4 @@ def flows_page(request: Request, home: HomeDep) -> HTMLResponse:
                 for f in found[:3]
             ]
             sections.append((name, found, charts))
-    return render(request, "flows.html.j2", sections=sections)
-
-
-@router.get("/app/static/plotly.js", include_in_schema=False)
-def plotly_js() -> Response:
-    """plotly.js from the installed plotly package: the pages load nothing from a CDN."""
-    from plotly.offline import get_plotlyjs
-
-    return Response(
-        get_plotlyjs(),
-        media_type="application/javascript",
-        headers={"Cache-Control": "max-age=86400"},
-    )
+    return render(request, "flows.html.j2", sections=sections, plotly_src=plotly_src())

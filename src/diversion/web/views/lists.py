@@ -1,4 +1,5 @@
-"""Every list with its snapshots and what the last import changed."""
+"""Every list with its snapshots and what the last import changed; while no list is imported,
+the bundled demo list that screening uses instead, so the red cases' source is on the page."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from diversion.lists.snapshots import ListStore
-from diversion.web.deps import StoreDep, render, session_user
+from diversion.web.deps import ScreeningDep, StoreDep, render, session_user
 
 router = APIRouter()
 
 
 @router.get("/app/lists", response_class=HTMLResponse, include_in_schema=False)
-def lists_page(request: Request, store: StoreDep) -> HTMLResponse:
+def lists_page(request: Request, store: StoreDep, screening: ScreeningDep) -> HTMLResponse:
     session_user(request)
     listed = ListStore(store)
     rows = []
@@ -22,4 +23,10 @@ def lists_page(request: Request, store: StoreDep) -> HTMLResponse:
         except LookupError:
             diff = None
         rows.append((name, active, listed.snapshots(name), diff))
-    return render(request, "lists.html.j2", rows=rows)
+    context, fallback = screening.context_and_fallback()
+    bundled = (
+        [(listing.reference, len(listing.entities)) for listing in context.sanctions_lists]
+        if fallback
+        else []
+    )
+    return render(request, "lists.html.j2", rows=rows, bundled=bundled)

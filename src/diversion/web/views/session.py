@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -71,10 +73,27 @@ def logout(request: Request, users: UsersDep, csrf: str = Form("")) -> Response:
     return response
 
 
+def own_page(referer: str | None, host: str) -> str:
+    """Where to go back to after switching language: the referring page when it is one of
+    the app's own pages (same host, a path under /app/), as a path; else the dashboard. Never
+    another site: an absolute URL is cut down to its path, and only when its host is ours."""
+    if not referer:
+        return "/app/"
+    parts = urlsplit(referer)
+    if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc != host):
+        return "/app/"
+    path = parts.path
+    if not path.startswith("/app/") or "\\" in referer or any(c < " " for c in referer):
+        return "/app/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
 @router.get("/app/lang/{code}", include_in_schema=False)
 def switch_language(request: Request, code: str) -> Response:
-    back = request.headers.get("referer") or "/app/"
-    response = RedirectResponse(back if "/app/" in back else "/app/", status_code=303)
+    back = own_page(request.headers.get("referer"), request.url.netloc)
+    response = RedirectResponse(back, status_code=303)
     if code in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, code, samesite="strict", path="/")
+        response.set_cookie(
+            LANGUAGE_COOKIE, code, samesite="lax", path="/", max_age=365 * 24 * 3600
+        )
     return response

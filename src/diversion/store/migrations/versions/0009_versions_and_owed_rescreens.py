@@ -1,8 +1,8 @@
 """Declaration versions (an amendment keeps the earlier version and its decision) and owed
 re-screens (recorded with a list activation, done with the re-screen's decisions).
 
-Revision ID: 0007_versions
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_versions"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
