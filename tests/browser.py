@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tests.debian import apt_install
 
@@ -89,3 +90,16 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Wait until a JavaScript expression is true in the page. Playwright's `wait_for_function`
+    evaluates its predicate with `eval` inside the page, which the app's Content Security
+    Policy (no 'unsafe-eval') rightly refuses; `page.evaluate` runs from outside the page."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(100)

@@ -27,7 +27,7 @@ from diversion.screening import ScreeningContext
 from diversion.store import Store, audit, open_store
 from diversion.store import checkpoint as anchors
 from diversion.store.audit import GENESIS, AuditLog, entry_hash
-from diversion.store.models import AuditHeadRow, AuditRow, CaseActionRow, CaseRow
+from diversion.store.models import AuditHeadRow, AuditRow, CaseActionRow, CaseDecisionRow, CaseRow
 from tests.conftest import csv_text, row
 from tests.test_cases import RED, _drop_guards, declaration, screened
 
@@ -194,7 +194,7 @@ def test_verify_names_each_edit_of_the_cases_tables(worked: Store) -> None:
         case = session.scalars(select(CaseRow)).one()
         session.execute(update(CaseRow).where(CaseRow.id == case.id)
                         .values(status="blocked", assignee="sam", corridor="yellow"))  # fmt: skip
-        session.execute(update(CaseRow).where(CaseRow.id == case.id)
+        session.execute(update(CaseDecisionRow).where(CaseDecisionRow.case_id == case.id)
                         .values(decision={**case.decision, "verdict": "clear"}))  # fmt: skip
         approval = session.scalars(
             select(CaseActionRow).where(CaseActionRow.action == "approve_release")
@@ -209,7 +209,8 @@ def test_verify_names_each_edit_of_the_cases_tables(worked: Store) -> None:
             case_id=case.id, at=approval.at, actor="sue", action="comment", reason="all fine",
             status_before="released", status_after="released", detail={}))  # fmt: skip
         session.add(CaseRow(declaration_id="GHOST-1", verdict="block", corridor="red",
-                            status="open", decision={}, opened_at=case.opened_at,
+                            status="open", decision_row=CaseDecisionRow(decision={}),
+                            opened_at=case.opened_at,
                             updated_at=case.opened_at))  # fmt: skip
     found = differences(worked)
     label = f"case {case.id} (R-1)"

@@ -25,6 +25,8 @@ from tests.test_cli import run
 from tests.test_history import START, decl, imported
 from tests.test_licences import LICENCE, declaration
 
+USER_LIST = "id,schema,name,aliases,country,identifiers,address,program,reason,listed_at\n"
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:
@@ -159,10 +161,31 @@ def test_the_context_is_rebuilt_only_when_what_it_reads_changes(home: Home, stor
     assert service.context() is fourth
 
 
-def test_a_list_import_re_screens_only_when_it_changed_something(home: Home, store: Store) -> None:
+def test_a_re_screen_is_owed_only_when_an_import_changed_something(
+    home: Home, store: Store
+) -> None:
+    from diversion.lists.snapshots import ListStore
+
     service = ScreeningService(home, store)
-    assert not service.rescreens_after_import(True, 30)  # nothing screened in the home yet
+    lists = ListStore(store)
+    home.root.mkdir(parents=True, exist_ok=True)
+    demo = home.root / "demo.csv"
+    demo.write_text(USER_LIST + "P-1,Company,Parom Trade LLC,,KZ,,,,,\n", "utf-8")
+    lists.import_files("csv", [demo], "demo", rescreen_days=30)
+    assert len(service.owed_rescreens()) == 1
+    assert service.finish_owed_rescreen() is None  # nothing screened in the home yet
+    assert service.owed_rescreens() == []  # settled all the same
     service.screen([decl("AFTER-1", START)])
-    assert service.rescreens_after_import(True, 30)
-    assert not service.rescreens_after_import(False, 30)  # the files were already active
-    assert not service.rescreens_after_import(True, 0)  # --rescreen-days 0
+    lists.import_files("csv", [demo], "demo", rescreen_days=30)  # the same files: nothing new
+    assert service.owed_rescreens() == []
+    changed = home.root / "demo-changed.csv"
+    changed.write_text(demo.read_text("utf-8") + "P-2,Company,Kanat Logistic LLP,,KZ,,,,,\n")
+    lists.import_files("csv", [changed], "demo", rescreen_days=0)  # --rescreen-days 0
+    assert service.owed_rescreens() == []
+    changed.write_text(demo.read_text("utf-8") + "P-3,Company,Aral Komplekt LLP,,KZ,,,,,\n")
+    lists.import_files("csv", [changed], "demo", rescreen_days=30)
+    (owed,) = service.owed_rescreens()
+    assert owed.days == 30 and owed.detail["snapshots"] == ["demo-0003"]
+    report = service.finish_owed_rescreen()
+    assert report is not None and report.screened == 1
+    assert service.owed_rescreens() == []

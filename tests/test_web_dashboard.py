@@ -15,6 +15,7 @@ from diversion.cases.users import Users
 from diversion.lists.snapshots import ListStore
 from diversion.store import Store
 from tests import browser
+from tests.browser import wait_until
 from tests.conftest import SHARED
 from tests.test_api import Api
 from tests.test_web import SHOTS, server  # noqa: F401 (the fixture: `diversion serve`)
@@ -132,10 +133,10 @@ def test_the_queue_pages_and_the_dashboard_draws_in_a_browser(
         page.wait_for_url(f"{base}/app/")
         charts = page.locator("[data-chart]")
         assert charts.count() >= 4
-        page.wait_for_function(
+        wait_until(
+            page,
             "document.querySelectorAll('[data-chart]').length"
             " === document.querySelectorAll('[data-chart][data-drawn=true]').length",
-            timeout=30000,
         )
         for index in range(charts.count()):
             box = charts.nth(index)

@@ -34,6 +34,7 @@ from diversion.web.entity_view import country_name, linked_rows, property_rows
 from diversion.web.evidence import matched_words, readable
 from diversion.web.i18n import LANGUAGES, translator
 from tests import browser
+from tests.browser import wait_until
 from tests.test_web import _signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,9 +292,9 @@ def test_every_page_fits_the_screen_and_passes_axe(
                 shown = page
             shown.goto(f"{base}{path}")
             if name == "entity":
-                shown.wait_for_function("window.diversionGraph !== undefined")
+                wait_until(shown, "window.diversionGraph !== undefined")
                 shown.evaluate("window.diversionGraph.ready")
-                shown.wait_for_function("window.diversionGraph.nodes.length >= 3")
+                wait_until(shown, "window.diversionGraph.nodes.length >= 3")
             wide = shown.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 problems.append(f"{name}: {wide} px wide at {width} px")
@@ -320,7 +321,7 @@ def _expand_a_node(page: Any, base: str) -> None:
     """Open the entity's graph, click a party whose neighbourhood holds someone not yet drawn,
     and see the graph grow."""
     page.goto(f"{base}/app/entities/{ENTITY}")
-    page.wait_for_function("window.diversionGraph !== undefined")
+    wait_until(page, "window.diversionGraph !== undefined")
     page.evaluate("window.diversionGraph.ready")
     drawn = set(page.evaluate("window.diversionGraph.nodes.getIds()"))
     assert len(drawn) >= 3
@@ -345,4 +346,4 @@ def _expand_a_node(page: Any, base: str) -> None:
         growing,
     )
     page.mouse.click(point["x"], point["y"])
-    page.wait_for_function(f"window.diversionGraph.nodes.length > {len(drawn)}")
+    wait_until(page, f"window.diversionGraph.nodes.length > {len(drawn)}")

@@ -13,4 +13,4 @@ def sign_in(client: TestClient, username: str, password: str) -> int:
     found = re.search(r'name="login_csrf" value="([^"]+)"', form.text)
     assert found is not None, "the login page carries its CSRF token"
     data = {"username": username, "password": password, "login_csrf": found.group(1)}
-    return client.post("/app/login", data=data).status_code
+    return int(client.post("/app/login", data=data).status_code)

@@ -9,8 +9,10 @@ thin: each route calls the same modules the CLI does.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -45,6 +47,7 @@ from diversion.web.views import add_pages
 
 TRUSTED_PROXIES_VAR = "DIVERSION_TRUSTED_PROXIES"
 MAX_BODY_VAR = "DIVERSION_MAX_BODY"
+log = logging.getLogger("diversion.api")
 
 # In this order: the OpenAPI schema lists the paths as the routers add them.
 ROUTERS = (
@@ -68,6 +71,27 @@ async def settings_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def finish_owed_rescreen(service: ScreeningService) -> None:
+    """At start: finish a re-screen a list import owes (its run was interrupted). Broken
+    screening settings leave it owed, with a warning; the server starts anyway."""
+    try:
+        report = service.finish_owed_rescreen()
+    except (ContextError, RuleConfigError, ControlListErrors) as exc:
+        log.warning("a re-screen is owed but cannot run: %s", exc)
+        return
+    if report is not None:
+        log.warning(
+            "finished an owed re-screen: %d declaration(s), %d changed, %d case(s) opened",
+            report.screened, len(report.changes), len(report.opened),
+        )  # fmt: skip
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    finish_owed_rescreen(app.state.screening)
+    yield
+
+
 def create_app(
     home: Home,
     store: Store,
@@ -77,6 +101,7 @@ def create_app(
     """The app; X-Forwarded-For is believed only from `trusted_proxies` (addresses or
     networks), and a request body over `max_body` bytes is refused with 413."""
     app = FastAPI(
+        lifespan=lifespan,
         title="Diversion API",
         version=__version__,
         description=(

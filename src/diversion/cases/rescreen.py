@@ -5,20 +5,24 @@ A declaration whose new decision has a hit the old one did not (a reason with a 
 or list entity) gets a case, or has its decided case reopened; its open case takes the new
 decision either way. A declaration without a new hit keeps its case as it is: a list update
 must not reopen what an officer already decided for the same reasons. Every new decision is
-stored and audited. The report says what changed.
+stored and audited, in one transaction with the owed re-screens it settles (a crash leaves
+them owed). The report says what changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from diversion.cases.policy import RESCREEN_DAYS
 from diversion.cases.workflow import OPENING_CORRIDORS, Cases, HitKey, hit_keys, workflow
 from diversion.declarations import Declaration
+from diversion.files import crash_point
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
 from diversion.screening.pipeline import Screener
@@ -68,7 +72,10 @@ def rescreen(
     context: ScreeningContext,
     days: int = DEFAULT_DAYS,
     today: date | None = None,
+    settle: Callable[[Session], None] | None = None,
 ) -> RescreenReport:
+    """Screen again; store every new decision, open or follow cases, and call `settle` (what
+    the re-screen pays off: the owed re-screens) in the same transaction."""
     since = (today or date.today()) - timedelta(days=days)
     report = RescreenReport()
     screener = Screener(context)
@@ -97,11 +104,13 @@ def rescreen(
             for_cases.append((declaration, after))
         else:
             quiet.append((declaration, after))
-    report.opened = cases.record_screening(for_cases, actor=audit.SYSTEM)
-    with store.transaction() as session:  # the rest: stored and audited, cases untouched
-        audit.lock(session)
-        for declaration, decision in quiet:
+    crash_point("rescreen.decided")
+    with store.transaction() as session:  # all of it, and what it settles, or none
+        report.opened = cases.record_in(session, for_cases, actor=audit.SYSTEM)
+        for declaration, decision in quiet:  # stored and audited, cases untouched
             keep(session, declaration, decision)
             audit.append(session, audit.SYSTEM, "decision", declaration.declaration_id,
                          {**decision.to_dict(), "rescreen": True})  # fmt: skip
+        if settle is not None:
+            settle(session)
     return report

@@ -211,71 +211,81 @@ class Cases:
         the corridor, green included (see `_follow`); a decided case is reopened by a yellow
         or red one and left alone by a green one. One transaction: all of it is recorded, or
         none."""
+        with self.store.transaction() as session:
+            return self.record_in(session, screened, actor)
+
+    def record_in(
+        self,
+        session: Any,
+        screened: Iterable[tuple[Declaration, Decision]],
+        actor: str = SYSTEM,
+    ) -> list[int]:
+        """`record_screening` inside the caller's transaction (a re-screen's, which also
+        settles what it owed)."""
         opened: list[int] = []
         now = datetime.now(UTC)
-        with self.store.transaction() as session:
-            audit.lock(session)
-            for declaration, decision in screened:
-                keep(session, declaration, decision)
-                payload = decision.to_dict()
-                audit.append(session, actor, "decision", decision.declaration_id, payload)
-                row = session.scalars(
-                    select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
-                ).one_or_none()
-                indexed = {
-                    **index_columns(decision.declaration_id, declaration.model_dump(mode="json")),
-                    "reason_codes": reason_text(payload),
-                }
-                if row is not None and not self.flow.is_final(row.status):
-                    _index(row, indexed)
-                    self._follow(session, row, decision, payload, actor, now)
-                    continue
-                if decision.corridor not in OPENING_CORRIDORS:
-                    continue
-                if row is not None:  # decided before, and screened again with a new verdict
-                    before = row.status
-                    row.status, row.updated_at = "open", now
-                    row.decision_row.decision = payload
-                    _index(row, indexed)
-                    row.verdict, row.corridor, row.proposed_by = (
-                        decision.verdict,
-                        decision.corridor,
-                        None,
-                    )
-                    session.flush()
-                    self._action(
-                        session,
-                        row,
-                        actor,
-                        "reopen",
-                        "screened again: " + ", ".join(decision.codes),
-                        before,
-                        {},
-                    )
-                    opened.append(row.id)
-                    continue
-                row = CaseRow(
-                    declaration_id=decision.declaration_id,
-                    verdict=decision.verdict,
-                    corridor=decision.corridor,
-                    status="open",
-                    assignee=None,
-                    decision_row=CaseDecisionRow(decision=payload),
-                    opened_at=now,
-                    updated_at=now,
-                    proposed_by=None,
-                    **indexed,
+        audit.lock(session)
+        for declaration, decision in screened:
+            keep(session, declaration, decision, actor)
+            payload = decision.to_dict()
+            audit.append(session, actor, "decision", decision.declaration_id, payload)
+            row = session.scalars(
+                select(CaseRow).where(CaseRow.declaration_id == decision.declaration_id)
+            ).one_or_none()
+            indexed = {
+                **index_columns(decision.declaration_id, declaration.model_dump(mode="json")),
+                "reason_codes": reason_text(payload),
+            }
+            if row is not None and not self.flow.is_final(row.status):
+                _index(row, indexed)
+                self._follow(session, row, decision, payload, actor, now)
+                continue
+            if decision.corridor not in OPENING_CORRIDORS:
+                continue
+            if row is not None:  # decided before, and screened again with a new verdict
+                before = row.status
+                row.status, row.updated_at = "open", now
+                row.decision_row.decision = payload
+                _index(row, indexed)
+                row.verdict, row.corridor, row.proposed_by = (
+                    decision.verdict,
+                    decision.corridor,
+                    None,
                 )
-                session.add(row)
                 session.flush()
-                audit.append(
+                self._action(
                     session,
+                    row,
                     actor,
-                    "case_opened",
-                    decision.declaration_id,
-                    {"case": row.id, "verdict": decision.verdict, "codes": decision.codes},
+                    "reopen",
+                    "screened again: " + ", ".join(decision.codes),
+                    before,
+                    {},
                 )
                 opened.append(row.id)
+                continue
+            row = CaseRow(
+                declaration_id=decision.declaration_id,
+                verdict=decision.verdict,
+                corridor=decision.corridor,
+                status="open",
+                assignee=None,
+                decision_row=CaseDecisionRow(decision=payload),
+                opened_at=now,
+                updated_at=now,
+                proposed_by=None,
+                **indexed,
+            )
+            session.add(row)
+            session.flush()
+            audit.append(
+                session,
+                actor,
+                "case_opened",
+                decision.declaration_id,
+                {"case": row.id, "verdict": decision.verdict, "codes": decision.codes},
+            )
+            opened.append(row.id)
         return opened
 
     # -- acting --------------------------------------------------------------------------------

@@ -165,8 +165,10 @@ def cases_show(
     home: HomeOption = None,
     db: DbOption = None,
 ) -> None:
-    """A case: its decision with every reason and its evidence, and every action taken."""
+    """A case: its decision with every reason and its evidence, every action taken, and the
+    versions of its declaration if it was amended."""
     from diversion.cases.workflow import Cases
+    from diversion.screening.records import DeclarationRecords
 
     _, store = store_for(home, db)
     cases = Cases(store)
@@ -174,6 +176,18 @@ def cases_show(
     if case is None:
         fail(f"no case {case_id}", 2)
     actions = cases.actions(case_id)
+    versions: list[dict[str, Any]] = [
+        {
+            "version": v.version,
+            "sha256": v.sha256,
+            "first_screened_at": v.first_screened_at.isoformat(),
+            "screened_at": v.screened_at.isoformat(),
+            "verdict": v.decision.get("verdict"),
+            "corridor": v.decision.get("corridor"),
+            "codes": [r.get("code") for r in v.decision.get("reasons", [])],
+        }
+        for v in DeclarationRecords(store).versions(case.declaration_id)
+    ]
     if as_json:
         body = {
             "id": case.id,
@@ -183,6 +197,7 @@ def cases_show(
             "assignee": case.assignee,
             "decision": case.decision,
             "actions": [a.summary() for a in actions],
+            "versions": versions,
         }
         out_console.print_json(json.dumps(body, ensure_ascii=False))
         return
@@ -199,6 +214,14 @@ def cases_show(
             f"  {action.at:%Y-%m-%d %H:%M} {action.actor} {action.action} "
             f"({action.status_before} → {action.status_after}){why}"
         )
+    if len(versions) > 1:  # amended: every version with the decision it got
+        out_console.print(f"  declaration versions ({len(versions)}):")
+        for v in versions:
+            out_console.print(
+                f"    v{v['version']} first screened {v['first_screened_at'][:16]}: "
+                f"{v['verdict']} ({v['corridor']}) {', '.join(map(str, v['codes']))}",
+                highlight=False,
+            )
 
 
 @cases_app.command("act")
@@ -521,22 +544,34 @@ def audit_replay(
 
 
 def run_rescreen(where: Home, store: Store, days: int, after_import: bool | None = None) -> None:
-    """Re-screen open cases and the last `days` days against the active lists; report.
-    `after_import`: called after a list import, which made a new snapshot active (True) or
-    not (False); the service decides whether that asks for a re-screen."""
+    """Re-screen open cases and the last `days` days against the active lists; report. Every
+    re-screen owed (by a list import, perhaps interrupted) is settled with it. `after_import`
+    (True: the import made a snapshot active and owes one for `days`, False: it did not): only
+    what is owed is re-screened, for as many days as it asks."""
     from diversion.cli.goods import checked_user_dir
     from diversion.service.screening import ContextError, ScreeningService
 
-    if after_import is not None and not ScreeningService(where, store).rescreens_after_import(
-        after_import, days
-    ):
+    owed = ScreeningService(where, store).owed_rescreens()
+    owed_only = after_import is not None
+    if owed_only and not owed:
         return
     checked_user_dir(where.root)
     service = ScreeningService(where, store, checked_rules_file(None, where))
+    this_import = 1 if after_import and days > 0 else 0
+    for debt in owed[: len(owed) - this_import]:
+        snapshots = ", ".join(debt.detail.get("snapshots", []))
+        out_console.print(
+            f"Finishing the re-screen owed since {debt.owed_at:%Y-%m-%d %H:%M} "
+            f"({debt.reason} {snapshots}), left undone by an interrupted run",
+            highlight=False,
+        )
     try:
-        report = service.rescreen(days)
+        report = service.finish_owed_rescreen() if owed_only else service.rescreen(days)
     except ContextError as exc:
         fail(f"{exc.problems[0]}; add the list with `diversion goods add` or fix the rules file", 2)
+    if report is None:  # nothing screened in the home yet: nothing to re-screen
+        return
+    days = max([0 if owed_only else days, *(o.days for o in owed)])
     out_console.print(
         f"Re-screened {report.screened} declaration(s) (open cases and the last {days} days): "
         f"{len(report.changes)} changed, {len(report.opened)} case(s) opened or reopened"
@@ -558,7 +593,8 @@ def cases_rescreen(
     db: DbOption = None,
 ) -> None:
     """Screen the open cases and the recent declarations again with the active lists; new hits
-    open cases (or reopen decided ones), the same hits change nothing an officer decided."""
+    open cases (or reopen decided ones), the same hits change nothing an officer decided. A
+    re-screen a list import owes (left undone by a crash) is finished with it."""
     where, store = store_for(home, db)
     run_rescreen(where, store, days)
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from diversion.cases.policy import RESCREEN_DAYS
 from diversion.cli.cases import run_rescreen
 from diversion.cli.common import DbOption, HomeOption, err_console, fail, out_console, store_for
+from diversion.files import crash_point
 from diversion.lists.fetch import SOURCES
 from diversion.lists.importers import FORMATS
 
@@ -97,6 +98,7 @@ def import_snapshot(
     replace: bool = False,
     allow_shrink: bool = False,
     read: Importer | None = None,
+    rescreen_days: int = 0,
 ) -> bool:
     """Import files as new snapshots (one per source among them) and report them; on a fault
     or a refusal, say that nothing changed. True when a new snapshot became active. `read`:
@@ -118,6 +120,7 @@ def import_snapshot(
             outcomes = lists.import_all(
                 fmt, paths, list_name, progress=update, kind=kind,
                 replace=replace, allow_shrink=allow_shrink, confirm=confirm, read=read,
+                rescreen_days=rescreen_days,
             )  # fmt: skip
     except (ListFormatError, ImportRefused) as exc:
         if list_name:
@@ -190,7 +193,9 @@ def import_(
 ) -> None:
     """Import official list files as new snapshots, active if they read whole: one snapshot
     per source (the SDN and the consolidated set given together are two lists), in the
-    source's own list; then re-screen open cases and recent declarations with them."""
+    source's own list; then re-screen open cases and recent declarations with them. The
+    re-screen is recorded as owed with the activation: if this run is interrupted, the next
+    import (even of the same files), `cases rescreen` or the server's start finishes it."""
     from diversion.lists.snapshots import ListStore
 
     if fmt == "registry-csv":
@@ -203,8 +208,10 @@ def import_(
         fail("--mapping is for the mapped-csv format", 2)
     where, store = store_for(home, db)
     created = import_snapshot(
-        ListStore(store), fmt, paths, list_name, replace=replace, allow_shrink=allow_shrink
-    )
+        ListStore(store), fmt, paths, list_name, replace=replace, allow_shrink=allow_shrink,
+        rescreen_days=rescreen_days,
+    )  # fmt: skip
+    crash_point("import.activated")
     run_rescreen(where, store, rescreen_days, after_import=created)
 
 

@@ -33,7 +33,7 @@ from diversion.lists.importers import (
 from diversion.lists.importers.base import merge_parsed
 from diversion.lists.model import SanctionsList, unresolved_references
 from diversion.reference import ReferenceData, file_sha256
-from diversion.store import Store, audit
+from diversion.store import Store, audit, rescreens
 from diversion.store.models import EntityRow, SanctionsListRow, SnapshotRow
 from diversion.store.paging import Page, page_of
 
@@ -206,11 +206,13 @@ class ListStore:
         allow_shrink: bool = False,
         confirm: Confirm | None = None,
         read: Importer | None = None,
+        rescreen_days: int = 0,
     ) -> ImportOutcome:
         """Import files of one source as the new active snapshot of one list (see `import_all`)."""
         (outcome,) = self.import_all(
             fmt, paths, list_name, progress, kind,
             replace=replace, allow_shrink=allow_shrink, confirm=confirm, one_list=True, read=read,
+            rescreen_days=rescreen_days,
         )  # fmt: skip
         return outcome
 
@@ -227,6 +229,7 @@ class ListStore:
         confirm: Confirm | None = None,
         one_list: bool = False,
         read: Importer | None = None,
+        rescreen_days: int = 0,
     ) -> list[ImportOutcome]:
         """Parse `paths` as `fmt` and make each source among them the active snapshot of its
         list: `list_name`, else the source's default (`ofac-sdn`, `ofac-cons`, `bis-dpl` ...).
@@ -242,7 +245,10 @@ class ListStore:
 
         `fmt` is one of the list formats (`lists.importers.FORMATS`), or, with `read`, the name
         of a format a part above the lists reads itself (a registry's): the files are read
-        whole by `read` into the list `list_name`."""
+        whole by `read` into the list `list_name`.
+
+        `rescreen_days` above 0: a new active snapshot owes a re-screen of the open cases and
+        the last so many days, recorded in the activation's transaction (store.rescreens)."""
         if read is not None and list_name is None:
             raise ValueError(f"importing {fmt!r} with its own importer needs a list name")
         outcomes: list[ImportOutcome] = []
@@ -288,11 +294,15 @@ class ListStore:
                 )
         now = datetime.now(UTC)
         with self.store.transaction() as session:
+            made = []
             for plan in planned:
                 snapshot = self._write(session, plan, kind, now, progress)
+                made.append(snapshot.id)
                 outcomes.append(
                     ImportOutcome(snapshot, True, dict(plan.parsed.left_out), plan.parsed.rows)
                 )
+            if made and rescreen_days > 0:  # with the activation, so a crash leaves it owed
+                rescreens.owe(session, "list_activation", rescreen_days, {"snapshots": made})
         return outcomes
 
     def _read(

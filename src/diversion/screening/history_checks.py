@@ -4,17 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import cache
 from statistics import median
 from typing import Any
 
 from diversion.declarations import Declaration, Item
+from diversion.goods import ControlLists
 from diversion.i18n import text
 from diversion.rules import Rule
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Reason
-from diversion.screening.history import IN, OUT, Line
+from diversion.screening.history import IN, Line
 
 HistoryCheck = Callable[[Declaration, ScreeningContext, Rule], Iterator[Reason]]
+_TESTS: dict[int, tuple[ControlLists, Callable[[str], bool], Callable[[Line], bool]]] = {}
+
+
+def _tests(goods: ControlLists) -> tuple[Callable[[str], bool], Callable[[Line], bool]]:
+    """Whether an HS code (a line's) needs a licence on the control lists: each code looked
+    up once per set of lists, and the same function each time (the history keeps answers by
+    it)."""
+    known = _TESTS.get(id(goods))
+    if known is not None and known[0] is goods:
+        return known[1], known[2]
+
+    @cache
+    def code(hs_code: str) -> bool:
+        return any(hit.entry.licence_required for hit in goods.lookup(hs_code))
+
+    def line(found: Line) -> bool:
+        return code(found.hs_code)
+
+    if len(_TESTS) > 8:  # contexts rebuilt: forget the oldest
+        _TESTS.pop(next(iter(_TESTS)))
+    _TESTS[id(goods)] = (goods, code, line)
+    return code, line
+
+
+def _controlled_codes(goods: ControlLists) -> Callable[[str], bool]:
+    return _tests(goods)[0]
+
+
+def _controlled_lines(goods: ControlLists) -> Callable[[Line], bool]:
+    return _tests(goods)[1]
 
 
 def _line(line: Line) -> dict[str, Any]:
@@ -52,18 +84,23 @@ def pass_through(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Iterat
         return
     tolerance = Decimal(str(params["tolerance"]))
     exporter = decl.exporter
-    received = [
-        line
-        for line in history.of_party(exporter.name, exporter.id, decl, int(params["window_days"]))
-        if line.direction == IN
-    ]
+    window = int(params["window_days"])
     for item in decl.items:
         if not item.quantity:
             continue
+        received = history.of_party(
+            exporter.name, exporter.id, decl, window, direction=IN, hs6=item.hs_code[:6]
+        )
         for line in received:
-            if line.hs6 != item.hs_code[:6] or not line.quantity or line.unit != item.unit:
+            if not line.quantity or line.unit != item.unit:
                 continue
-            if abs(line.quantity - item.quantity) > tolerance * max(line.quantity, item.quantity):
+            try:
+                apart = abs(line.quantity - item.quantity) > tolerance * max(
+                    line.quantity, item.quantity
+                )
+            except ArithmeticError:  # beyond the decimal context: not comparable
+                continue
+            if apart:
                 continue
             days = (decl.declared_at - line.declared_at).days
             ties = _ties(ctx, exporter.name, exporter.id, line.counterparty)
@@ -122,25 +159,21 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
     history = ctx.history
     if history is None or decl.procedure not in params["procedures"]:
         return
-    controlled = [
-        item
-        for item in decl.items
-        if any(h.entry.licence_required for h in ctx.goods.lookup(item.hs_code))
-    ]
+    is_controlled = _controlled_codes(ctx.goods)
+    controlled = [item for item in decl.items if is_controlled(item.hs_code)]
     if not controlled:
         return
     exporter = decl.exporter
-    past = [
-        line for line in history.of_party(exporter.name, exporter.id, decl) if line.direction == OUT
-    ]
-    if not past:
+    # the party's past: only lines dated before the declaration's day
+    count, first = history.past(exporter.name, exporter.id, decl)
+    if first is None:
         return
-    span = (decl.declared_at - past[0].declared_at).days
-    ever_controlled = any(
-        any(h.entry.licence_required for h in ctx.goods.lookup(line.hs_code)) for line in past
-    )
+    span = (decl.declared_at - first).days
+    since = history.first_day(exporter.name, exporter.id, decl, _controlled_lines(ctx.goods))
+    ever_controlled = since is not None and since < decl.declared_at
     if not ever_controlled and span >= int(params["min_history_days"]):
         codes = [item.hs_code for item in controlled]
+        past = history.of_party(exporter.name, exporter.id, decl, strict=True)
         yield Reason(
             code=rule.id,
             severity=rule.severity,
@@ -149,33 +182,35 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
                 exporter=exporter.name,
                 codes=codes,
                 count=span,
-                lines=text("reason.part.goods_lines", count=len(past)),
-                since=past[0].declared_at.isoformat(),
+                lines=text("reason.part.goods_lines", count=count),
+                since=first.isoformat(),
             ),
             evidence={
                 "kind": "first controlled goods",
                 "trading_days": span,
-                "earlier_lines": len(past),
+                "earlier_lines": count,
                 "earlier_goods": sorted({line.hs6 for line in past}),
             },
         )
         return
     factor = Decimal(str(params["volume_factor"]))
-    recent = history.of_party(exporter.name, exporter.id, decl, int(params["baseline_days"]))
+    least = int(params["min_baseline_shipments"])
     for item in controlled:
-        same = [
-            line
-            for line in recent
-            if line.direction == OUT
-            and line.hs6 == item.hs_code[:6]
-            and line.value is not None
-            and line.currency == item.currency
-        ]
-        shipments = {line.declaration_id for line in same}
-        if len(shipments) < int(params["min_baseline_shipments"]) or item.value is None:
+        if item.value is None or item.currency is None:
             continue
-        usual = sum((line.value or Decimal(0) for line in same), Decimal(0)) / len(shipments)
-        if usual > 0 and item.value >= factor * usual:
+        found = history.usual(
+            exporter.name, exporter.id, decl, item.hs_code[:6], item.currency,
+            int(params["baseline_days"]),
+        )  # fmt: skip
+        if found.shipments < least:
+            continue  # too few earlier shipments make no usual value
+        try:
+            usual = found.value / found.shipments
+            over = usual > 0 and item.value >= factor * usual
+            times = item.value / usual if over else Decimal(0)
+        except ArithmeticError:
+            continue
+        if over:
             yield Reason(
                 code=rule.id,
                 severity=rule.severity,
@@ -186,16 +221,16 @@ def sudden_new_line(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> Ite
                     value=str(item.value),
                     currency=item.currency,
                     hs6=item.hs_code[:6],
-                    times=f"{item.value / usual:.1f}",
+                    times=f"{times:.1f}",
                     exporter=exporter.name,
                     usual=f"{usual:.0f}",
-                    count=len(shipments),
+                    count=found.shipments,
                     days=text("reason.part.days", count=int(params["baseline_days"])),
                 ),
                 evidence={
                     "kind": "volume",
                     "usual_value": str(round(usual, 2)),
-                    "shipments": len(shipments),
+                    "shipments": found.shipments,
                     "factor": str(factor),
                 },
             )
@@ -230,10 +265,10 @@ def unit_value_anomaly(decl: Declaration, ctx: ScreeningContext, rule: Rule) -> 
         # the same route when it has enough shipments, else every route
         hs6 = item.hs_code[:6]
         basis = "route"
-        values = _unit_values(history.of_hs6(hs6, decl, window, most, route), item)
+        values = _unit_values(history.of_hs6(hs6, decl, window, most, route, strict=True), item)
         if len(values) < least:
             basis = "all routes"
-            values = _unit_values(history.of_hs6(hs6, decl, window, most), item)
+            values = _unit_values(history.of_hs6(hs6, decl, window, most, strict=True), item)
         if len(values) < least:
             continue
         reference = Decimal(median(values))

@@ -35,12 +35,17 @@ def errors_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.errors{out.suffix}")
 
 
-def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None:
-    with AtomicFile(path) as handle:
+def write_decisions(
+    path: Path, decisions: Iterable[Decision], fmt: str, publish: bool = True
+) -> AtomicFile:
+    """Write the decisions; renamed into place now, or (`publish=False`) by the caller's
+    `publish()` once the store holds them."""
+    staged = AtomicFile(path, publish)
+    with staged as handle:
         if fmt == "jsonl":
             for decision in decisions:
                 handle.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
-            return
+            return staged
         writer = CsvWriter(handle, DECISION_COLUMNS, numeric=("item_no",))
         writer.writeheader()
         for decision in decisions:
@@ -53,16 +58,21 @@ def write_decisions(path: Path, decisions: Iterable[Decision], fmt: str) -> None
                 writer.writerow(
                     [*head, reason.code, reason.severity, item, reason.message, evidence]
                 )
+    return staged
 
 
-def write_errors(path: Path, errors: Iterable[InputError], fmt: str) -> None:
-    with AtomicFile(path) as handle:
+def write_errors(
+    path: Path, errors: Iterable[InputError], fmt: str, publish: bool = True
+) -> AtomicFile:
+    staged = AtomicFile(path, publish)
+    with staged as handle:
         if fmt == "jsonl":
             for error in errors:
                 handle.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
-            return
+            return staged
         writer = CsvWriter(handle, ERROR_COLUMNS, numeric=("line",))
         writer.writeheader()
         for error in errors:
             row = [getattr(error, column) for column in ERROR_COLUMNS]
             writer.writerow(["" if value is None else value for value in row])
+    return staged

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from diversion.declarations import Declaration, ReadResult, read_declarations
+from diversion.files import AtomicFile
 from diversion.home import Home
 from diversion.screening.context import ScreeningContext
 from diversion.screening.decision import Decision
@@ -63,14 +64,43 @@ def screen_batch(
     return list(screener.screen_all(batch))
 
 
+@dataclass
+class StagedRun:
+    """A run's files written whole under temporary names: `publish` renames them into place
+    (the errors first, the decisions last), `discard` removes them."""
+
+    result: RunResult
+    files: list[AtomicFile]
+
+    def publish(self) -> RunResult:
+        for staged in self.files:
+            staged.publish()
+        return self.result
+
+    def discard(self) -> None:
+        for staged in self.files:
+            staged.discard()
+
+
+def stage_run(
+    source: Path, out: Path, fmt: str, read: ReadResult, decisions: list[Decision]
+) -> StagedRun:
+    """Write the decisions and the input errors next to them, not yet in place."""
+    errors_out = errors_path(out)
+    files = [write_errors(errors_out, read.errors, fmt, publish=False)]
+    try:
+        files.append(write_decisions(out, decisions, fmt, publish=False))
+    except BaseException:
+        files[0].discard()
+        raise
+    return StagedRun(RunResult(source, out, errors_out, read, decisions), files)
+
+
 def write_run(
     source: Path, out: Path, fmt: str, read: ReadResult, decisions: list[Decision]
 ) -> RunResult:
     """Write the decisions and the input errors next to them."""
-    write_decisions(out, decisions, fmt)
-    errors_out = errors_path(out)
-    write_errors(errors_out, read.errors, fmt)
-    return RunResult(source, out, errors_out, read, decisions)
+    return stage_run(source, out, fmt, read, decisions).publish()
 
 
 def screen_file(

@@ -29,6 +29,7 @@ from diversion.cases.rescreen import DEFAULT_DAYS, RescreenReport, rescreen
 from diversion.cases.workflow import Cases
 from diversion.countries import CountryGroups, load_country_groups
 from diversion.declarations import Declaration, read_declarations
+from diversion.files import crash_point
 from diversion.goods import ControlList, ControlLists, load_chpl, load_control_lists
 from diversion.goods.bundled import USER_DIR
 from diversion.home import Home
@@ -45,10 +46,11 @@ from diversion.screening.decision import Decision
 from diversion.screening.history import History
 from diversion.screening.imports import ImportLine, Imports
 from diversion.screening.records import DeclarationRecords
-from diversion.screening.run import Progress, RunResult, screen_batch, write_run
-from diversion.store import Store
+from diversion.screening.run import Progress, RunResult, StagedRun, screen_batch, stage_run
+from diversion.store import Store, rescreens
 from diversion.store.audit import SYSTEM
 from diversion.store.models import LicenceEventRow, LicenceRow, SuppressionRow
+from diversion.store.rescreens import OwedRescreen
 
 # `store`: every declaration screened before in this home; a sequence: those declarations
 HistorySource = Literal["store"] | Sequence[Declaration] | None
@@ -259,9 +261,12 @@ class ScreeningService:
         import_lines: Iterable[ImportLine] = (),
         actor: str = SYSTEM,
         progress: Progress | None = None,
+        before_commit: Callable[[list[Decision]], None] | None = None,
     ) -> Screening:
         """Screen a batch; keep every declaration with its decision and open or update cases
-        (one transaction). The batch is its own history and import route too."""
+        (one transaction). The batch is its own history and import route too. `before_commit`
+        gets the decisions before the store does (to stage files published after the commit);
+        if it raises, nothing is stored."""
         context, fallback = self.context_and_fallback()
         past = self.history(history)
         imports = self.imports(import_lines, past)
@@ -271,6 +276,8 @@ class ScreeningService:
             imports=imports,
         )
         decisions = screen_batch(declarations, context, progress)
+        if before_commit is not None:
+            before_commit(decisions)
         opened = Cases(self.store).record_screening(
             zip(declarations, decisions, strict=True), actor
         )
@@ -289,24 +296,62 @@ class ScreeningService:
         progress: Progress | None = None,
     ) -> tuple[RunResult, Screening]:
         """Screen a file of declarations; write the decisions to `out` and the invalid rows
-        next to it. Everything is kept in the store before the files are written."""
+        next to it. The files are written under temporary names before the store commits and
+        renamed into place after it: a crash never publishes a decision the store does not
+        hold (with its case and audit entry)."""
         read = read_declarations(source, input_format)
-        done = self.screen(
-            read.declarations,
-            history=history,
-            import_lines=import_lines,
-            actor=actor,
-            progress=progress,
-        )
-        return write_run(source, out, fmt, read, done.decisions), done
+        staged: list[StagedRun] = []
 
-    def rescreens_after_import(self, created: bool, days: int) -> bool:
-        """Whether a list import asks for a re-screen of open cases and the last `days` days:
-        when a new snapshot became active, `days` is not 0, and the home has screened before."""
-        return created and days > 0 and bool(len(DeclarationRecords(self.store)))
+        def stage(decisions: list[Decision]) -> None:
+            staged.append(stage_run(source, out, fmt, read, decisions))
+            crash_point("screen.staged")
+
+        try:
+            done = self.screen(
+                read.declarations,
+                history=history,
+                import_lines=import_lines,
+                actor=actor,
+                progress=progress,
+                before_commit=stage,
+            )
+        except BaseException:
+            for run in staged:
+                run.discard()
+            raise
+        crash_point("screen.committed")
+        return staged[0].publish(), done
 
     def rescreen(self, days: int = DEFAULT_DAYS, today: date | None = None) -> RescreenReport:
         """Screen open cases and the last `days` days again, comparing with everything
-        screened before (as `screen --history store`)."""
+        screened before (as `screen --history store`). Settles every owed re-screen in the
+        same transaction (their days count too: the longest wins)."""
+        owed = rescreens.owed(self.store)
+        days = max([days, *(o.days for o in owed)])
+        ids = [o.id for o in owed]
         history = History.build(self.history("store"))
-        return rescreen(self.store, replace(self.context(), history=history), days, today)
+        return rescreen(
+            self.store,
+            replace(self.context(), history=history),
+            days,
+            today,
+            settle=lambda session: rescreens.settle(session, ids),
+        )
+
+    def owed_rescreens(self) -> list[OwedRescreen]:
+        """The re-screens owed by list activations and not done yet (a crash, or an import
+        with nothing screened before)."""
+        return rescreens.owed(self.store)
+
+    def finish_owed_rescreen(self, today: date | None = None) -> RescreenReport | None:
+        """Do the re-screen owed, if any (a list import, `cases rescreen` and the server's
+        start call this). With nothing screened before, there is nothing to re-screen: the
+        debt is settled as it is. None when nothing was owed or screened."""
+        owed = rescreens.owed(self.store)
+        if not owed:
+            return None
+        if not len(DeclarationRecords(self.store)):
+            with self.store.transaction() as session:
+                rescreens.settle(session, [o.id for o in owed])
+            return None
+        return self.rescreen(max(o.days for o in owed), today)

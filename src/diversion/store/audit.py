@@ -29,6 +29,7 @@ GENESIS = "0" * 64
 SYSTEM = "system"  # the actor of what the system does by itself
 KINDS = (
     "decision",
+    "declaration_amended",  # the same declaration id with other content: a new version
     "case_opened",
     "case_action",
     "suppression",

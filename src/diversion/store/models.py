@@ -214,8 +214,9 @@ class RegistryLinkingRow(Base):
 
 
 class ScreenedDeclarationRow(Base):
-    """A declaration as it was last screened, with that decision: the history later
-    screenings read (`screen --history store`)."""
+    """A declaration's latest version as it was last screened, with that decision: the
+    history later screenings read (`screen --history store`). Every version is kept in
+    `declaration_versions`."""
 
     __tablename__ = "screened_declarations"
 
@@ -226,8 +227,41 @@ class ScreenedDeclarationRow(Base):
     verdict: Mapped[str] = mapped_column(String(10))
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # the decision's corridor, beside the day for the dashboard (index on both: migration 0008)
     corridor: Mapped[str | None] = mapped_column(String(10))
+
+
+class DeclarationVersionRow(Base):
+    """One version of a declaration: what was declared (its SHA-256 tells versions apart) and
+    the last decision that version got. An amendment (the same id, other content) adds a
+    version; the earlier ones stay as they were."""
+
+    __tablename__ = "declaration_versions"
+
+    declaration_id: Mapped[str] = mapped_column(String(140), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    declaration: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    first_screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RescreenOwedRow(Base):
+    """A re-screen owed: written in the transaction that made a new list snapshot active, and
+    marked done in the transaction that stores the re-screen's decisions, so a crash between
+    the two leaves it owed (the next import, `cases rescreen` or server start finishes it)."""
+
+    __tablename__ = "rescreens_owed"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(40))  # list_activation
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # the snapshots made active
+    days: Mapped[int] = mapped_column(Integer)  # the declarations of the last N days too
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class UserRow(Base):
