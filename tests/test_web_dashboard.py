@@ -25,7 +25,7 @@ from tests.web_login import sign_in
 
 def table(page: str, chart: str) -> list[list[str]]:
     """The rows of a chart's table, each cell's text."""
-    found = re.search(rf'<table id="{chart}-table">(.*?)</table>', page, re.S)
+    found = re.search(rf'<table id="{chart}-table"[^>]*>(.*?)</table>', page, re.S)
     assert found is not None, f"no table for {chart}"
     body = found.group(1).split("<tbody>", 1)[1]
     return [

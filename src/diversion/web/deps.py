@@ -21,6 +21,7 @@ from diversion.home import Home
 from diversion.service.screening import ScreeningService
 from diversion.store import Store
 from diversion.web.i18n import LANGUAGES, choose, helpers
+from diversion.web.security import csp_nonce
 
 SESSION_COOKIE = "diversion_session"
 LANGUAGE_COOKIE = "diversion_lang"
@@ -103,6 +104,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         path=request.url.path,
         message=request.query_params.get("message", ""),
         error=request.query_params.get("error", ""),
+        nonce=csp_nonce(request),  # an inline script runs only with this response's nonce
         **values,
     )
     return HTMLResponse(page, status_code=status)
