@@ -1,7 +1,8 @@
 """The committed translated name-pair and address-pair sets (benchmarks/data, issue 21): they
 read without an error and hold what docs/matching-translated-data.md says they hold.
 
-The builder reads ../shared/data, which a clean clone lacks, so only its output is checked."""
+The builder reads the shared data folder beside the clone, which a clean clone lacks, so only
+its output is checked."""
 
 from __future__ import annotations
 
