@@ -25,39 +25,22 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
+from served import cli, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTS = ROOT / "tests" / "data" / "lists"
-EXE = Path(sys.executable).with_name("diversion")
 YENTE_RPS_PER_VCPU = 4.0  # logic-v2, YENTE_MATCH_CANDIDATES=10 (yente's scaling page)
 YENTE_P95_AT_8 = 1.0  # seconds (issue 23)
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(EXE), *args], env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"diversion {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def queries(seed: int = 23) -> list[dict[str, object]]:
@@ -96,22 +79,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen[str], str, str]:
         cli(env, "users", "add", "bench", "--role", "viewer")
         (home / "ready").write_text("")
     key = cli(env, "users", "token", "bench", "--label", "benchmark").strip()
-    port = free_port()
-    server = subprocess.Popen(
-        [str(EXE), "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     started = time.monotonic()
-    while True:
-        if server.poll() is not None:
-            raise SystemExit("diversion serve stopped")
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=600) as response:
-                if json.load(response)["status"] == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
+    server, base = serve(env)
     print(f"server ready in {time.monotonic() - started:.1f} s on {base}", flush=True)
     return server, base, key
 

@@ -18,39 +18,23 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
+from served import cli, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 UN = ROOT / "tests" / "data" / "lists" / "un" / "UN_consolidated.xml"
-EXE = Path(sys.executable).with_name("diversion")
 NAMES = ("ТОО «Беркут Аэро Трейд»", "Anadolu Un Sanayi A.Ş.", "Almaty Trading LLP")
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(EXE), *args], env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"diversion {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def declaration(declaration_id: str, number: int) -> dict[str, Any]:
@@ -74,21 +58,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen[str], str, str]:
     cli(env, "lists", "import", "un-xml", str(UN), "--rescreen-days", "0")
     cli(env, "users", "add", "bench", "--role", "analyst")
     key = cli(env, "users", "token", "bench", "--label", "benchmark").strip()
-    port = free_port()
-    server = subprocess.Popen(
-        [str(EXE), "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    while True:
-        if server.poll() is not None:
-            raise SystemExit("diversion serve stopped")
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=600) as response:
-                if json.load(response)["status"] == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
+    server, base = serve(env)
     return server, base, key
 
 
